@@ -1,0 +1,48 @@
+# Every target that runs code creates .venv and installs what it needs first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-test
+DEVSTAMP := $(VENV)/.installed-dev
+INSTANCE := instances/limburg-2024
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: demo test lint typecheck docs clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_FLAGS) -e '.[test]'
+	touch $@
+
+$(DEVSTAMP): $(STAMP)
+	$(BIN)/pip install $(PIP_FLAGS) -e '.[test,dev]'
+	touch $@
+
+## demo: solve Limburg and one scenario, verify both proposals
+demo: $(STAMP)
+	$(BIN)/lirt-opt validate $(INSTANCE)
+	@echo
+	$(BIN)/lirt-opt solve $(INSTANCE) --out out/limburg-2024
+	$(BIN)/lirt-opt check $(INSTANCE) out/limburg-2024
+	@echo
+	$(BIN)/lirt-opt solve $(INSTANCE) --scenario $(INSTANCE)/scenarios/venlo-large-site.toml --out out/limburg-2024--venlo-large-site
+	$(BIN)/lirt-opt check $(INSTANCE) out/limburg-2024--venlo-large-site
+	@echo
+	$(BIN)/python -m lirt_opt.demo out/limburg-2024 out/limburg-2024--venlo-large-site
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check lirt_opt tests
+
+typecheck: $(DEVSTAMP)
+	$(BIN)/mypy lirt_opt
+
+## docs: regenerate docs/input-format.md from the schema
+docs: $(STAMP)
+	$(BIN)/lirt-opt schema > docs/input-format.md
+
+clean:
+	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,21 @@
+"""lirt-opt: balanced, verifiable distribution proposals for asylum-reception places.
+
+The public API (the CLI is a thin layer over it)::
+
+    import lirt_opt
+    report = lirt_opt.validate("instances/limburg-2024")        # problems, never raises
+    inst = lirt_opt.load_instance("instances/limburg-2024")     # raises InvalidInstance
+    result = lirt_opt.solve(inst)                               # status, proposal, check, diagnosis
+    result.proposal_frame(); result.loads_frame(); result.write("out/limburg")
+    lirt_opt.check(inst, "out/limburg").ok                      # plain-arithmetic verifier
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import ValidationReport, check, load_instance, solve, validate  # noqa: E402
+from .errors import InvalidInstance, LirtError, Problem  # noqa: E402
+
+__all__ = ["ValidationReport", "check", "load_instance", "solve", "validate", "InvalidInstance",
+           "LirtError", "Problem", "__version__"]

@@ -1,0 +1,80 @@
+"""The public Python API: load_instance, validate, solve, check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+
+from . import pipeline
+from .errors import Problem
+from .extract import ExchangeFlow, Proposal
+from .instance import Instance
+from .validate import collect, load
+from .verify import CheckReport, check_directory
+from .verify import check as check_proposal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([p.as_dict() for p in self.problems],
+                            columns=["severity", "file", "line", "column", "message"])
+
+
+def load_instance(path: str | Path, scenario: str | Path | None = None) -> Instance:
+    """Read and validate an instance (with an optional scenario overlay).
+
+    Raises :class:`lirt_opt.InvalidInstance` listing every error.
+    """
+    return load(path, scenario)
+
+
+def validate(path: str | Path, scenario: str | Path | None = None) -> ValidationReport:
+    """Every problem (errors and warnings) of an instance; never raises for bad input."""
+    raw, _, _ = collect(path, scenario)
+    return ValidationReport(tuple(raw.problems))
+
+
+def solve(instance: Instance | str | Path, solver: str = "highs",
+          time_limit: float | None = None, scenario: str | Path | None = None
+          ) -> pipeline.SolveResult:
+    """The balanced, verified proposal (or a diagnosis). ``instance`` may be a path."""
+    if not isinstance(instance, Instance):
+        instance = load(instance, scenario)
+    elif scenario is not None:
+        raise ValueError("pass the scenario to load_instance, not to solve, for a loaded instance")
+    return pipeline.solve(instance, solver=solver, time_limit=time_limit)
+
+
+def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveResult
+          ) -> CheckReport:
+    """Verify a proposal (object, solve result or directory) with plain arithmetic."""
+    if isinstance(proposal, pipeline.SolveResult):
+        if proposal.proposal is None:
+            raise ValueError(f"the result has no proposal (status {proposal.status})")
+        proposal = proposal.proposal
+    if isinstance(proposal, Proposal):
+        places: Mapping[tuple[str, str], int] = proposal.places
+        flows: tuple[ExchangeFlow, ...] = proposal.exchanges
+        return check_proposal(instance, places, flows)
+    return check_directory(instance, proposal)

@@ -1,0 +1,365 @@
+"""The command line: a thin layer over the API that formats its data for people.
+
+Exit codes (SPEC §5): 0 ok / proposal written; 1 infeasible (diagnosis written) or,
+for ``check``, a rule fails; 2 invalid input; 3 solver failed or stopped without a
+proposal. Bad input never shows a traceback (set LIRT_OPT_DEBUG=1 to see one for
+an internal error).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from . import __version__, api, schema
+from .errors import InvalidInstance, LirtError, Problem
+from .instance import Instance
+from .outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir
+from .solver import SOLVERS
+
+EXIT_OK, EXIT_FAIL, EXIT_INVALID, EXIT_SOLVER = 0, 1, 2, 3
+
+
+# ---------------------------------------------------------------------------- formatting
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[bool] | None = None
+          ) -> str:
+    """A plain text table; numbers right-aligned."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    right = right or [i > 0 for i in range(len(header))]
+    lines = []
+    for n, r in enumerate(cells):
+        lines.append("  ".join(c.rjust(w) if right[i] else c.ljust(w)
+                               for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def fmt_load(x: Fraction | float | None) -> str:
+    return "-" if x is None else f"{float(x):.3f}"
+
+
+def fmt_num(x: Fraction | int | float) -> str:
+    x = Fraction(x)
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.2f}"
+
+
+def region_rows(inst: Instance, places: dict[tuple[str, str], int] | None,
+                loads: dict[str, Fraction]) -> list[list[Any]]:
+    regions: dict[str, list[str]] = {}
+    for m in inst.municipalities:
+        regions.setdefault(m.region, []).append(m.code)
+    rows = []
+    total_t = total_p = 0
+    for region, codes in sorted(regions.items()):
+        t = sum(inst.target(c, g) for c in codes for g in inst.group_ids)
+        p = sum(places[c, g] for c in codes for g in inst.group_ids) if places else None
+        ls = [loads[c] for c in codes if c in loads]
+        rows.append([region, len(codes), t, "-" if p is None else p,
+                     fmt_load(max(ls) if ls else None), fmt_load(min(ls) if ls else None)])
+        total_t += t
+        total_p += p or 0
+    all_loads = list(loads.values())
+    rows.append(["total", len(inst.municipalities), total_t, total_p if places else "-",
+                 fmt_load(max(all_loads) if all_loads else None),
+                 fmt_load(min(all_loads) if all_loads else None)])
+    return rows
+
+
+def print_problems(problems: Sequence[Problem], err: bool = True) -> None:
+    for p in problems:
+        click.echo(str(p), err=err)
+
+
+def diagnosis_lines(diag: Any) -> list[str]:
+    lines = []
+    if diag.conflicts:
+        lines.append("Bounds that contradict each other:")
+        for c in diag.conflicts:
+            lines.append(f"  {c.municipality} {c.group}: at least {c.lower} ({c.lower_reason}) but "
+                         f"at most {c.upper} ({c.upper_reason})")
+    if diag.parts:
+        lines.append(f"Smallest total shortfall: {fmt_num(diag.total)} task units"
+                     + ("" if diag.proven else " (not proven minimal: the solver stopped early)"))
+        lines.append(table(["pool", "group", "target", "short (places)", "short (task units)"],
+                           [[p.pool, p.group, p.target, fmt_num(p.places), fmt_num(p.task_units)]
+                            for p in diag.parts], right=[False, False, True, True, True]))
+    elif not diag.conflicts:
+        lines.append("No shortfall: a closing proposal exists.")
+    if diag.message:
+        lines.append(diag.message)
+    return lines
+
+
+# ---------------------------------------------------------------------------- error handling
+def guarded(fn: Callable[..., int]) -> Callable[..., None]:
+    """Run a command; map lirt errors to exit codes with a message, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = fn(*args, **kwargs)
+        except InvalidInstance as exc:
+            errors = [p for p in exc.problems if p.severity == "error"]
+            print_problems(exc.problems)
+            click.echo(f"invalid input: {len(errors)} error(s)", err=True)
+            code = EXIT_INVALID
+        except LirtError as exc:
+            click.echo(f"error: {exc}", err=True)
+            code = exc.exit_code
+        except (click.ClickException, click.Abort, click.exceptions.Exit):
+            raise
+        except BrokenPipeError:  # output piped into `head`: stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_OK
+        except Exception as exc:  # an internal error: say so plainly, keep the trace for debugging
+            if os.environ.get("LIRT_OPT_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                       "(set LIRT_OPT_DEBUG=1 for the traceback)", err=True)
+            code = EXIT_SOLVER
+        sys.exit(code)
+
+    return wrapper
+
+
+scenario_option = click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Scenario TOML applied on top of the instance.")
+instance_argument = click.argument("instance", type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lirt-opt")
+def main() -> None:
+    """lirt-opt: balanced, verifiable distribution proposals of reception places."""
+
+
+# ---------------------------------------------------------------------------- validate
+@main.command()
+@instance_argument
+@scenario_option
+@guarded
+def validate(instance: Path, scenario: Path | None) -> int:
+    """Read and check an instance; print what it holds. Exit 0 ok, 2 invalid."""
+    report = api.validate(instance, scenario)
+    print_problems(report.problems)
+    if not report.ok:
+        click.echo(f"invalid input: {len(report.errors)} error(s), {len(report.warnings)} warning(s)",
+                   err=True)
+        return EXIT_INVALID
+    inst = api.load_instance(instance, scenario)
+    click.echo(f"{inst.name}: {len(inst.municipalities)} municipalities, "
+               f"{len({m.region for m in inst.municipalities})} regions, pool = {inst.pool}"
+               + (f", deadline {inst.deadline.isoformat()}" if inst.deadline else ""))
+    if inst.scenario:
+        click.echo(f"scenario {inst.scenario.name}: " + ("; ".join(inst.scenario.overrides) or
+                                                         "no changes"))
+    click.echo(table(["group", "label", "weight", "import share", "target"],
+                     [[g.id, g.label, f"{float(g.weight):g}", f"{float(g.max_import_share):g}",
+                       sum(inst.target(m, g.id) for m in inst.codes)] for g in inst.groups],
+                     right=[False, False, True, True, True]))
+    for ex in inst.exchanges:
+        click.echo(f"exchange: one {ex.source} place counts for {float(ex.rate):g} {ex.target}")
+    if inst.locations is not None:
+        click.echo(f"locations: {len(inst.locations)}")
+    click.echo(f"ok ({len(report.warnings)} warning(s))")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- solve
+@main.command()
+@instance_argument
+@scenario_option
+@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds for the whole solve (all stages). On expiry the best verified "
+                   "proposal so far is written with status 'feasible'.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory [default: out/<instance name>[--<scenario>]].")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@guarded
+def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float | None,
+          out: Path | None, quiet: bool) -> int:
+    """Write the balanced proposal, or a diagnosis when none is closing.
+
+    Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid input,
+    3 solver failed or stopped without a proposal.
+    """
+    inst = api.load_instance(instance, scenario)
+    if not quiet:
+        print_problems(inst.warnings)
+    result = api.solve(inst, solver=solver, time_limit=time_limit)
+    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
+    written = result.write(out)
+    if quiet:
+        if result.status == "error":
+            click.echo(f"error: {result.message}", err=True)
+        return result.exit_code
+    title = inst.name + (f" (scenario {inst.scenario.name})" if inst.scenario else "")
+    click.echo(f"{title}: {result.status} — {result.solver} {result.solver_version}, "
+               f"{result.solve_seconds:.2f} s, {result.solver_runs} solver runs")
+    if result.proposal is not None:
+        click.echo(table(["region", "municipalities", "target", "places", "max load", "min load"],
+                         region_rows(inst, dict(result.proposal.places), result.loads),
+                         right=[False, True, True, True, True, True]))
+        if result.status == "feasible":
+            click.echo(f"warning: not proven balanced ({result.termination}): {result.message}",
+                       err=True)
+        click.echo("check: every rule holds (verified with plain arithmetic)")
+    elif result.status == "infeasible" and result.diagnosis is not None:
+        click.echo("No closing proposal exists.")
+        for line in diagnosis_lines(result.diagnosis):
+            click.echo(line)
+    else:
+        click.echo(f"error: {result.message}", err=True)
+    click.echo("written: " + ", ".join(str(p) for p in written))
+    return result.exit_code
+
+
+# ---------------------------------------------------------------------------- check
+@main.command()
+@instance_argument
+@click.argument("proposal_dir", type=click.Path(path_type=Path))
+@scenario_option
+@guarded
+def check(instance: Path, proposal_dir: Path, scenario: Path | None) -> int:
+    """Verify a written proposal with plain arithmetic (no solver). Exit 0 ok, 1 a rule fails.
+
+    Without --scenario, the scenario recorded in the proposal's summary.json is used.
+    """
+    summary = _read_summary(proposal_dir)
+    if scenario is None and summary and summary.get("scenario"):
+        recorded = Path(summary["scenario"]["file"])
+        if not recorded.is_file():
+            raise LirtError(f"{proposal_dir / SUMMARY_JSON}: the proposal was made with scenario "
+                            f"{recorded}, which is not found; pass it with --scenario")
+        click.echo(f"using the scenario recorded in summary.json: {recorded}")
+        scenario = recorded
+    inst = api.load_instance(instance, scenario)
+    if summary and summary.get("input_sha256") not in (None, inst.input_sha256):
+        click.echo("warning: the instance files differ from those the proposal was made from "
+                   "(input_sha256)", err=True)
+    report = api.check(inst, proposal_dir)
+    if not report.ok:
+        click.echo(f"{len(report.failures)} rule(s) fail:")
+        for f in report.failures:
+            click.echo(f"  [{f.rule}] {f}")
+        return EXIT_FAIL
+    loads = report.loads
+    click.echo(f"every rule holds: {len(inst.municipalities)} municipalities x "
+               f"{len(inst.groups)} groups, {len(report.covers)} pool rows covered; "
+               f"max load {fmt_load(max(loads.values()) if loads else None)}")
+    return EXIT_OK
+
+
+def _read_summary(directory: Path) -> dict[str, Any] | None:
+    path = directory / SUMMARY_JSON
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LirtError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise LirtError(f"{path}: not a summary object")
+    return data
+
+
+# ---------------------------------------------------------------------------- diagnose
+@main.command()
+@instance_argument
+@scenario_option
+@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory for diagnosis.json [default: out/<instance name>[--<scenario>]].")
+@guarded
+def diagnose(instance: Path, scenario: Path | None, solver: str, time_limit: float | None,
+             out: Path | None) -> int:
+    """Explain why no closing proposal exists. Exit 0 feasible after all, 1 diagnosis, 2 invalid."""
+    from .diagnose import shortfall
+    from .outputs import DIAGNOSIS_JSON, _json
+    from .solver import SolverOptions
+
+    inst = api.load_instance(instance, scenario)
+    diag = shortfall(inst, SolverOptions(name=solver, time_limit=time_limit))
+    for line in diagnosis_lines(diag):
+        click.echo(line)
+    if diag.closing:
+        return EXIT_OK
+    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
+    atomic_write(out / DIAGNOSIS_JSON, _json(diag.as_dict()))
+    click.echo(f"written: {out / DIAGNOSIS_JSON}")
+    return EXIT_FAIL
+
+
+# ---------------------------------------------------------------------------- helpers
+@main.command()
+@click.argument("municipalities", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--total", type=click.IntRange(min=0), required=True, help="Places to apportion.")
+@click.option("--rest", "rest_group", default="asylum", show_default=True,
+              help="Group that gets what the share groups leave.")
+@click.option("--share", "shares", multiple=True, metavar="GROUP=P/Q",
+              help="A group's share of each municipality's total, rounded half up "
+                   "(e.g. amv=8140/96000). Repeatable.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write targets.csv here (atomically) instead of to stdout.")
+@guarded
+def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
+              out: Path | None) -> int:
+    """Targets by population: largest remainder (ties to the lower code), then group shares."""
+    from .keys import targets_by_population
+    from .read import decode, read_csv_text
+    from .validate import check_municipalities
+
+    problems: list[Problem] = []
+    if not municipalities.is_file():
+        raise LirtError(f"{municipalities}: file is missing")
+    text = decode(municipalities.read_bytes(), str(municipalities), problems)
+    rows = None if text is None else read_csv_text(text, schema.MUNICIPALITIES, str(municipalities),
+                                                   problems)
+    if rows is not None:
+        check_municipalities(rows, problems)
+    parsed: list[tuple[str, Fraction]] = []
+    for s in shares:
+        group, _, value = s.partition("=")
+        try:
+            parsed.append((group.strip(), Fraction(value.strip())))
+        except (ValueError, ZeroDivisionError):
+            raise click.BadParameter(f"{s!r}: expected GROUP=P/Q", param_hint="--share") from None
+    if rows is None or any(p.severity == "error" for p in problems):
+        raise InvalidInstance(problems)
+    targets = targets_by_population(total, {r.get("code"): r.get("population") for r in rows},
+                                    rest_group, parsed)
+    groups = [rest_group] + [g for g, _ in parsed]
+    text_out = csv_text(["municipality", "group", "target"],
+                        ([c, g, targets[c, g]] for c in sorted({c for c, _ in targets})
+                         for g in groups))
+    if out is None:
+        click.echo(text_out, nl=False)
+    else:
+        atomic_write(out, text_out)
+        click.echo(f"written: {out}", err=True)
+    return EXIT_OK
+
+
+@main.command(name="schema")
+@guarded
+def schema_command() -> int:
+    """Print the input format (the declared schema) as Markdown."""
+    click.echo(schema.to_markdown())
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,167 @@
+"""The pipeline, top to bottom: read → validate → build → solve → extract → verify → (write).
+
+``solve`` is what the CLI's ``solve`` command and the Python API call. Pools are
+independent, so each is built and balanced on its own; the union of their
+solutions is checked by the independent verifier before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .balance import PoolOutcome, balance_pool
+from .diagnose import Diagnosis, shortfall
+from .extract import Proposal, extract
+from .instance import Instance
+from .model import build_pool_model
+from .solver import Clock, SolverOptions, solver_label, solver_version
+from .verify import CheckReport, check
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class SolveResult:
+    """Everything one solve produced. ``status``: optimal | feasible | infeasible | error."""
+
+    instance: Instance
+    status: str
+    termination: str  # optimal | time_limit | infeasible | error
+    solver: str
+    solver_version: str
+    time_limit: float | None
+    solve_seconds: float
+    proposal: Proposal | None = None
+    check: CheckReport | None = None
+    diagnosis: Diagnosis | None = None
+    outcomes: tuple[PoolOutcome, ...] = ()
+    message: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    # ---- views -----------------------------------------------------------------
+    @property
+    def closing(self) -> bool:
+        return self.proposal is not None and self.check is not None and self.check.closing
+
+    @property
+    def exit_code(self) -> int:
+        """SPEC §5: 0 proposal written, 1 infeasible (diagnosis), 3 solver failed."""
+        if self.status in ("optimal", "feasible"):
+            return 0
+        return 1 if self.status == "infeasible" else 3
+
+    @property
+    def loads(self) -> dict[str, Fraction]:
+        return dict(self.check.loads) if self.check else {}
+
+    @property
+    def max_load(self) -> Fraction | None:
+        return max(self.loads.values()) if self.loads else None
+
+    @property
+    def solver_runs(self) -> int:
+        return sum(len(o.runs) for o in self.outcomes)
+
+    @property
+    def mip_gap(self) -> float | None:
+        """0 when every stage was proven optimal; else the gap of the run that stopped."""
+        gaps = [r.mip_gap for o in self.outcomes for _, r in o.runs if not r.proven_optimal]
+        known = [g for g in gaps if g is not None]
+        if not gaps:
+            return 0.0 if self.outcomes else None
+        return max(known) if known else None
+
+    def proposal_frame(self) -> pd.DataFrame:
+        if self.proposal is None:
+            raise ValueError(f"no proposal: status {self.status}")
+        return self.proposal.to_frame(self.instance)
+
+    def loads_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [{"municipality": m.code, "name": m.name, "region": m.region,
+                 "fair_share": float(self.instance.fair_share(m.code)),
+                 "load": float(self.loads[m.code])}
+                for m in self.instance.municipalities if m.code in self.loads]
+        return pd.DataFrame(rows).sort_values(["load", "municipality"], ascending=[False, True],
+                                              ignore_index=True)
+
+    def pools_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        if self.check is None:
+            raise ValueError(f"no proposal: status {self.status}")
+        return pd.DataFrame([{"pool": c.pool, "group": c.group, "target": c.target,
+                              "places": float(c.places), "exchanged_out": float(c.exchanged_out),
+                              "credited": float(c.credited), "covered": float(c.covered),
+                              "margin": float(c.margin)} for c in self.check.covers])
+
+    def write(self, directory: str | Path) -> list[Path]:
+        from .outputs import write_result
+
+        return write_result(self, Path(directory))
+
+
+def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
+    statuses = {o.status for o in outcomes}
+    if "infeasible" in statuses:
+        return "infeasible", "infeasible"
+    if "error" in statuses:
+        return "error", "error"
+    if statuses == {"optimal"}:
+        return "optimal", "optimal"
+    limited = any(r.termination == "time_limit" for o in outcomes for _, r in o.runs)
+    return "feasible", "time_limit" if limited else "other"
+
+
+def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None) -> SolveResult:
+    """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists.
+
+    Never raises for solver outcomes: look at ``result.status``.
+    """
+    options = SolverOptions(name=solver, time_limit=time_limit)
+    clock = Clock(time_limit)
+    timings = {"build": 0.0, "solve": 0.0, "verify": 0.0}
+    outcomes: list[PoolOutcome] = []
+    for pool in instance.pools():
+        t0 = time.perf_counter()
+        pm = build_pool_model(instance, pool)                      # build
+        t1 = time.perf_counter()
+        outcome = balance_pool(pm, options, clock)                 # solve
+        timings["build"] += t1 - t0
+        timings["solve"] += time.perf_counter() - t1
+        outcomes.append(outcome)
+        if outcome.status in ("infeasible", "error"):
+            break
+    status, termination = _status(outcomes)
+    result = SolveResult(instance=instance, status=status, termination=termination,
+                         solver=solver_label(solver), solver_version=solver_version(solver),
+                         time_limit=time_limit, solve_seconds=0.0, outcomes=tuple(outcomes),
+                         timings=timings)
+    if status == "infeasible":
+        result.diagnosis = shortfall(instance, options)
+        result.message = "no closing proposal exists"
+    elif status == "error":
+        failed = next(o for o in outcomes if o.status == "error")
+        result.message = f"pool {failed.pool.id}: solver stopped without a proposal: {failed.message}"
+    else:
+        proposal = extract(instance, outcomes)                     # extract
+        t2 = time.perf_counter()
+        report = check(instance, proposal.places, proposal.exchanges)   # verify
+        timings["verify"] = time.perf_counter() - t2
+        result.check = report
+        if report.ok:
+            result.proposal = proposal
+            notes = [f"pool {o.pool.id}: {o.message}" for o in outcomes if o.message]
+            result.message = "; ".join(notes)
+        else:
+            result.status, result.termination = "error", "error"
+            result.message = ("the verifier rejected the solver's proposal: "
+                              + "; ".join(str(f) for f in report.failures))
+    result.solve_seconds = clock.elapsed()
+    return result

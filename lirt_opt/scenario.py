@@ -1,0 +1,220 @@
+"""Scenario overlays: a TOML file applied on top of an instance, never editing its files.
+
+A scenario may change ``pool``, ``deadline``, group settings and exchanges, set the
+bounds of (municipality, group) pairs, and exclude or add locations. Every change
+is recorded in words (``ScenarioInfo.overrides``) so that summary.json says exactly
+what was applied. Values are checked by the same schema and checks as the instance;
+problems name the scenario file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import Problem
+from .instance import ScenarioInfo
+from .read import INVALID, RawInstance, Row, TomlDoc, parse_cell, read_toml
+from .validate import Settings, as_date, parse_exchange, parse_group
+
+_KEYS = {"name", "description", "pool", "deadline", "groups", "exchange", "remove_exchange",
+         "bounds", "exclude_locations", "locations"}
+
+
+def _cell_text(value: Any) -> str | None:
+    """A TOML value as the text a CSV cell would hold (None: not representable)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip()
+    return None
+
+
+def _table_rows(doc: TomlDoc, key: str, table: schema.Table, problems: list[Problem],
+                optional: tuple[str, ...] = ()) -> list[Row]:
+    """[[key]] entries parsed as rows of ``table`` (same cell rules as the CSV)."""
+    entries = doc.data.get(key, [])
+    if not isinstance(entries, list):
+        problems.append(Problem("error", doc.file, doc.line_of(key), key,
+                                f"must be an array of tables ([[{key}]])"))
+        return []
+    rows = []
+    for i, body in enumerate(entries):
+        where = (key, i)
+        if not isinstance(body, dict):
+            problems.append(Problem("error", doc.file, doc.line_of(*where), f"{key}[{i + 1}]",
+                                    f"must be a table ([[{key}]])"))
+            continue
+        values: dict[str, Any] = {}
+        for extra in sorted(set(body) - set(table.names)):
+            problems.append(Problem("warning", doc.file, doc.line_of(*where, extra),
+                                    f"{key}[{i + 1}].{extra}", "unknown key, ignored"))
+        for col in table.columns:
+            line = doc.line_of(*where, col.name) or doc.line_of(*where)
+            if col.name not in body:
+                if col.empty_ok or col.name in optional:
+                    values[col.name] = None
+                    continue
+                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
+                                        "required key is missing"))
+                values[col.name] = INVALID
+                continue
+            text = _cell_text(body[col.name])
+            if text is None:
+                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
+                                        f"{body[col.name]!r} is not a valid value"))
+                values[col.name] = INVALID
+                continue
+            value, issue = parse_cell(col, text)
+            if issue:
+                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}", issue))
+            values[col.name] = value
+        rows.append(Row(doc.file, doc.line_of(*where), values))
+    return rows
+
+
+def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> ScenarioInfo | None:
+    """Overlay the scenario on ``raw`` and ``settings`` (in memory); problems go to raw.problems."""
+    problems = raw.problems
+    doc, data = read_toml(path, str(path), problems)
+    if doc is None or data is None:
+        return None
+    sha = hashlib.sha256(data).hexdigest()
+    raw.digests.append((f"scenario:{path.name}", sha))
+    d = doc.data
+    overrides: list[str] = []
+    for key in sorted(set(d) - _KEYS):
+        problems.append(Problem("warning", doc.file, doc.line_of(key), key, "unknown key, ignored"))
+
+    if "pool" in d:
+        if d["pool"] not in schema.POOL_CHOICES:
+            problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
+                                    f"unknown pool {d['pool']!r}; expected one of: "
+                                    + ", ".join(schema.POOL_CHOICES)))
+        else:
+            overrides.append(f"pool: {settings.pool} -> {d['pool']}")
+            settings.pool = d["pool"]
+    if "deadline" in d:
+        new = as_date(d["deadline"])
+        if new is None:
+            problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
+                                    f"{d['deadline']!r} is not a date (YYYY-MM-DD)"))
+        else:
+            old = settings.deadline.isoformat() if settings.deadline else "none"
+            overrides.append(f"deadline: {old} -> {new.isoformat()}")
+            settings.deadline = new
+
+    groups = d.get("groups", {})
+    if not isinstance(groups, dict):
+        problems.append(Problem("error", doc.file, doc.line_of("groups"), "groups",
+                                "must be a table of groups ([groups.<id>])"))
+        groups = {}
+    for gid, body in groups.items():
+        if gid not in settings.groups:
+            problems.append(Problem("error", doc.file, doc.line_of("groups", gid), f"groups.{gid}",
+                                    f"unknown group '{gid}' (a scenario changes groups, it does "
+                                    "not add them)"))
+            continue
+        row = parse_group(doc, gid, body, problems, base=settings.groups[gid])
+        if row is not None:
+            for key in ("label", "weight", "max_import_share"):
+                before, after = settings.groups[gid].get(key), row.get(key)
+                if before != after:
+                    overrides.append(f"groups.{gid}.{key}: {_fmt(before)} -> {_fmt(after)}")
+            settings.groups[gid] = row
+
+    for key, need_rate in (("remove_exchange", False), ("exchange", True)):
+        entries = d.get(key, [])
+        if not isinstance(entries, list):
+            problems.append(Problem("error", doc.file, doc.line_of(key), key,
+                                    f"must be an array of tables ([[{key}]])"))
+            continue
+        for i, body in enumerate(entries):
+            row = parse_exchange(doc, i, body, key, problems, need_rate=need_rate)
+            if row is None:
+                continue
+            pair = (row.get("from"), row.get("to"))
+            kept = [r for r in settings.exchanges if (r.get("from"), r.get("to")) != pair]
+            if not need_rate:
+                if len(kept) == len(settings.exchanges):
+                    problems.append(Problem("error", doc.file, row.line, f"{key}[{i + 1}]",
+                                            f"there is no exchange {pair[0]} -> {pair[1]} to remove"))
+                else:
+                    overrides.append(f"exchange {pair[0]} -> {pair[1]}: removed")
+            else:
+                verb = "rate set to" if len(kept) < len(settings.exchanges) else "added with rate"
+                overrides.append(f"exchange {pair[0]} -> {pair[1]}: {verb} {_fmt(row.get('rate'))}")
+                kept.append(row)
+            settings.exchanges = kept
+
+    bound_rows = _table_rows(doc, "bounds", schema.BOUNDS, problems)
+    if bound_rows:
+        existing = raw.tables.get(schema.BOUNDS.file) or []
+        pairs = {(r.get("municipality"), r.get("group")) for r in bound_rows}
+        raw.tables[schema.BOUNDS.file] = [
+            r for r in existing if (r.get("municipality"), r.get("group")) not in pairs
+        ] + bound_rows
+        for r in bound_rows:
+            overrides.append(f"bounds {r.get('municipality')}/{r.get('group')}: "
+                             f"min {_fmt(r.get('min'))}, max {_fmt(r.get('max'))}")
+
+    _apply_locations(doc, raw, problems, overrides)
+    info = ScenarioInfo(
+        name=str(d.get("name", path.stem)), file=str(path),
+        description=str(d.get("description", "")), sha256=sha, overrides=tuple(overrides))
+    return info
+
+
+def _apply_locations(doc: TomlDoc, raw: RawInstance, problems: list[Problem],
+                     overrides: list[str]) -> None:
+    d = doc.data
+    locations = raw.tables.get(schema.LOCATIONS.file)
+    exclude = d.get("exclude_locations", [])
+    if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
+        problems.append(Problem("error", doc.file, doc.line_of("exclude_locations"),
+                                "exclude_locations", "must be a list of location ids"))
+        exclude = []
+    if exclude:
+        known = {r.get("id") for r in locations or []}
+        for loc_id in exclude:
+            if loc_id not in known:
+                problems.append(Problem("error", doc.file, doc.line_of("exclude_locations"),
+                                        "exclude_locations", f"unknown location '{loc_id}'"))
+            else:
+                overrides.append(f"location {loc_id}: excluded")
+        locations = [r for r in locations or [] if r.get("id") not in set(exclude)]
+    added = _table_rows(doc, "locations", schema.LOCATIONS, problems)
+    if added:
+        if locations is None:
+            problems.append(Problem(
+                "warning", doc.file, doc.line_of("locations"), "locations",
+                "the instance has no locations.csv: with these locations, every municipality's "
+                "places are bounded by the capacity of its locations"))
+        ids = {r.get("id") for r in added}
+        replaced = {r.get("id") for r in locations or []} & ids
+        locations = [r for r in locations or [] if r.get("id") not in ids] + added
+        for r in added:
+            verb = "replaced" if r.get("id") in replaced else "added"
+            overrides.append(f"location {r.get('id')}: {verb} ({r.get('municipality')}, "
+                             f"{r.get('group')}, capacity {_fmt(r.get('capacity'))}, "
+                             f"{r.get('status')})")
+    if exclude or added:
+        raw.tables[schema.LOCATIONS.file] = locations
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "none"
+    if value is INVALID:
+        return "invalid"
+    if isinstance(value, Fraction):
+        return f"{float(value):g}"
+    return str(value)

@@ -1,0 +1,222 @@
+"""The declared input schema: one place that the reader, the validator and the docs use.
+
+Every CSV table and every key of ``instance.toml`` / scenario files is listed here
+with its type, whether it is required, its unit and a description. The reader
+parses cells by these declarations, the validator names them in messages, and
+``lirt-opt schema`` renders them as ``docs/input-format.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Cell types understood by the reader (see read.parse_cell).
+CODE = "code"  # non-empty string, compared exactly after trimming
+TEXT = "text"  # free text
+INT = "int"  # whole number
+DATE = "date"  # ISO date YYYY-MM-DD
+ENUM = "enum"  # one of `choices`
+NUMBER = "number"  # decimal number (TOML only)
+BOOL = "bool"  # true/false (TOML only)
+
+POOL_CHOICES = ("municipality", "region", "province")
+LOCATION_STATUSES = ("existing", "planned", "candidate")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    required: bool = True  # the column must be present in the header
+    empty_ok: bool = False  # a cell may be empty (meaning: no value)
+    unit: str = ""
+    minimum: int | None = None  # for INT
+    choices: tuple[str, ...] = ()  # for ENUM
+
+
+@dataclass(frozen=True)
+class Table:
+    file: str
+    description: str
+    required: bool
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # columns whose values must be unique together
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+MUNICIPALITIES = Table(
+    file="municipalities.csv",
+    description="One row per municipality.",
+    required=True,
+    key=("code",),
+    columns=(
+        Column("code", CODE, "Municipality code, e.g. the CBS code GM0983."),
+        Column("name", TEXT, "Name as it should appear in outputs."),
+        Column("region", CODE, "Region the municipality belongs to (pooling unit when pool = region)."),
+        Column("population", INT, "Inhabitants.", unit="persons", minimum=1),
+    ),
+)
+
+TARGETS = Table(
+    file="targets.csv",
+    description="Reference task per municipality and target group. A missing pair means 0.",
+    required=True,
+    key=("municipality", "group"),
+    columns=(
+        Column("municipality", CODE, "Municipality code (municipalities.csv)."),
+        Column("group", CODE, "Target group id (a [groups.<id>] table in instance.toml)."),
+        Column("target", INT, "Reference task.", unit="places", minimum=0),
+    ),
+)
+
+BOUNDS = Table(
+    file="bounds.csv",
+    description="Agreed commitments (min) and hard caps (max) per municipality and group.",
+    required=False,
+    key=("municipality", "group"),
+    columns=(
+        Column("municipality", CODE, "Municipality code (municipalities.csv)."),
+        Column("group", CODE, "Target group id."),
+        Column("min", INT, "Committed places (lower bound); empty = none.", empty_ok=True,
+               unit="places", minimum=0),
+        Column("max", INT, "Hard cap (upper bound); empty = none.", empty_ok=True,
+               unit="places", minimum=0),
+    ),
+)
+
+LOCATIONS = Table(
+    file="locations.csv",
+    description=(
+        "Reception locations. When this file is given, a municipality's places of a "
+        "group are bounded above by the capacity of its locations of that group that "
+        "are available on or before the deadline, and below by its existing locations."
+    ),
+    required=False,
+    key=("id",),
+    columns=(
+        Column("id", CODE, "Location id, unique in the instance."),
+        Column("municipality", CODE, "Municipality code (municipalities.csv)."),
+        Column("group", CODE, "Target group id served by the location."),
+        Column("capacity", INT, "Places the location can host.", unit="places", minimum=1),
+        Column("available_from", DATE, "Date from which the places are available; empty = now.",
+               empty_ok=True, unit="date"),
+        Column("status", ENUM, "existing (in use), planned or candidate.",
+               choices=LOCATION_STATUSES),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (MUNICIPALITIES, TARGETS, BOUNDS, LOCATIONS)
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key of instance.toml or of a scenario file."""
+
+    path: str  # dotted, with <id> for table keys and [] for arrays of tables
+    type: str
+    description: str
+    required: bool = False
+    default: object = None
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    scenario: bool = True  # may a scenario set it?
+
+
+INSTANCE_KEYS: tuple[Key, ...] = (
+    Key("name", TEXT, "Free text name of the instance; default: the directory name.",
+        scenario=False),
+    Key("pool", ENUM, "Where places are pooled: each municipality alone, each region, "
+        "or the whole province.", required=True, choices=POOL_CHOICES),
+    Key("deadline", DATE, "Places count when available on or before this date "
+        "(only used with locations.csv).", unit="date"),
+    Key("groups.<id>.label", TEXT, "Label of the target group; default: its id."),
+    Key("groups.<id>.weight", NUMBER, "Task units per place (> 0).", default=1.0,
+        unit="task units per place"),
+    Key("groups.<id>.max_import_share", NUMBER, "At most this share (0..1) of a pool's task "
+        "of this group may be covered by places of other groups.", default=1.0),
+    Key("exchange[].from", CODE, "Group whose places are exchanged.", required=True),
+    Key("exchange[].to", CODE, "Group credited with the exchanged places.", required=True),
+    Key("exchange[].rate", NUMBER, "One place of `from` covers `rate` places of `to` (> 0).",
+        required=True, unit="places of `to` per place of `from`"),
+)
+
+SCENARIO_KEYS: tuple[Key, ...] = (
+    Key("name", TEXT, "Name of the scenario; default: the file name without .toml."),
+    Key("description", TEXT, "What the scenario shows; copied into summary.json."),
+    Key("pool", ENUM, "Overrides the instance's pool.", choices=POOL_CHOICES),
+    Key("deadline", DATE, "Overrides the instance's deadline.", unit="date"),
+    Key("groups.<id>.label", TEXT, "Overrides a group's label (the group must exist)."),
+    Key("groups.<id>.weight", NUMBER, "Overrides a group's weight.", unit="task units per place"),
+    Key("groups.<id>.max_import_share", NUMBER, "Overrides a group's import share."),
+    Key("exchange[].from / to / rate", CODE, "Adds an exchange, or replaces the rate of the "
+        "exchange with the same from and to."),
+    Key("remove_exchange[].from / to", CODE, "Removes the exchange with this from and to."),
+    Key("bounds[].municipality / group / min / max", INT, "Sets the bounds of one "
+        "(municipality, group) pair, replacing any row of bounds.csv for it; an absent "
+        "min or max means no bound."),
+    Key("exclude_locations", CODE, "List of location ids to leave out."),
+    Key("locations[].id / municipality / group / capacity / available_from / status", TEXT,
+        "Adds a location, or replaces the location with the same id."),
+)
+
+
+@dataclass
+class _Doc:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, *text: str) -> None:
+        self.lines.extend(text)
+
+
+def to_markdown() -> str:
+    """Render the schema as Markdown (the source of docs/input-format.md)."""
+    doc = _Doc()
+    doc.add(
+        "# Input format",
+        "",
+        "<!-- generated by `lirt-opt schema` from lirt_opt/schema.py; do not edit by hand -->",
+        "",
+        "An instance is a directory with `instance.toml` and CSV files (UTF-8, comma- or",
+        "semicolon-separated, an optional byte-order mark, a header row; spaces around",
+        "cells are ignored; header names are matched case-insensitively). Whole numbers",
+        "are written without thousands separators. Unknown columns and keys are ignored",
+        "with a warning.",
+        "",
+    )
+    for table in TABLES:
+        req = "required" if table.required else "optional"
+        doc.add(f"## `{table.file}` ({req})", "", table.description, "")
+        if table.key:
+            doc.add(f"Unique key: {', '.join('`' + k + '`' for k in table.key)}.", "")
+        doc.add("| column | type | required | empty allowed | unit | description |",
+                "|---|---|---|---|---|---|")
+        for c in table.columns:
+            typ = c.type
+            if c.type == INT and c.minimum is not None:
+                typ = f"int >= {c.minimum}"
+            if c.type == ENUM:
+                typ = " \\| ".join(c.choices)
+            doc.add(f"| `{c.name}` | {typ} | {'yes' if c.required else 'no'} | "
+                    f"{'yes' if c.empty_ok else 'no'} | {c.unit} | {c.description} |")
+        doc.add("")
+    for title, keys in (("`instance.toml` (required)", INSTANCE_KEYS),
+                        ("Scenario files (`--scenario F`)", SCENARIO_KEYS)):
+        doc.add(f"## {title}", "", "| key | type | required | default | unit | description |",
+                "|---|---|---|---|---|---|")
+        for k in keys:
+            typ = " \\| ".join(k.choices) if k.choices else k.type
+            default = "" if k.default is None else str(k.default)
+            doc.add(f"| `{k.path}` | {typ} | {'yes' if k.required else 'no'} | {default} | "
+                    f"{k.unit} | {k.description} |")
+        doc.add("")
+    return "\n".join(doc.lines)

@@ -1,0 +1,220 @@
+"""Solver wrapper: run a PuLP problem on HiGHS (highspy) or CBC and say honestly what happened.
+
+PuLP 3.3 maps a time-limited run that found an incumbent to ``LpStatusOptimal``
+(both for CBC and HiGHS). So the label is never used alone: for HiGHS we read the
+solver's own model status and primal solution status; for CBC the first line of
+its solution file ("Optimal - objective value …", "Stopped on time - …").
+The result has two levels, as linopy does it: ``status`` (ok / warning / error)
+and ``termination`` (optimal / infeasible / time_limit / …), plus the raw message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pulp
+
+SOLVERS = ("highs", "cbc")
+DEFAULT_SOLVER = "highs"
+
+Status = Literal["ok", "warning", "error"]
+Termination = Literal["optimal", "infeasible", "time_limit", "unbounded", "other", "error"]
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    name: str = DEFAULT_SOLVER
+    time_limit: float | None = None  # seconds for the whole solve (all stages, all pools)
+    threads: int = 1  # one thread: same input, same output
+
+    def __post_init__(self) -> None:
+        if self.name not in SOLVERS:
+            raise ValueError(f"unknown solver {self.name!r}; expected one of {', '.join(SOLVERS)}")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one solver run gave back."""
+
+    solver: str
+    status: Status
+    termination: Termination
+    has_solution: bool
+    objective: float | None
+    mip_gap: float | None
+    runtime: float
+    raw_status: str  # the solver's own words
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.termination == "optimal" and self.has_solution
+
+
+class Clock:
+    """Wall-clock budget shared by every run of one solve."""
+
+    def __init__(self, limit: float | None):
+        self.start = time.perf_counter()
+        self.limit = limit
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def left(self) -> float | None:
+        if self.limit is None:
+            return None
+        return max(self.limit - self.elapsed(), 0.0)
+
+    def expired(self) -> bool:
+        left = self.left()
+        return left is not None and left <= 0.0
+
+
+# ---------------------------------------------------------------------------- versions
+@lru_cache(maxsize=None)
+def solver_version(name: str) -> str:
+    if name == "highs":
+        import highspy
+
+        _silence_highs_banner()
+        h = highspy.Highs()
+        try:
+            return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+        except AttributeError:  # pragma: no cover - older highspy
+            return getattr(highspy, "__version__", "unknown")
+    path = pulp.PULP_CBC_CMD().path
+    try:
+        out = subprocess.run([path, "-quit"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):  # pragma: no cover
+        return "unknown"
+    m = re.search(r"Version:\s*(\S+)", out)
+    return m.group(1) if m else "unknown"
+
+
+def solver_label(name: str) -> str:
+    return {"highs": "HiGHS", "cbc": "CBC"}[name]
+
+
+_banner_silenced = False
+
+
+def _silence_highs_banner() -> None:
+    """HiGHS prints a banner on stdout when the first Highs() of a process is made, even with
+    output_flag off. Make that first one here with stdout pointed at /dev/null."""
+    global _banner_silenced
+    if _banner_silenced:
+        return
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+    _banner_silenced = True
+
+
+# ---------------------------------------------------------------------------- CBC
+class _CBC(pulp.PULP_CBC_CMD):
+    """PULP_CBC_CMD that keeps the first line of CBC's solution file."""
+
+    raw_status = ""
+
+    def get_status(self, filename):  # type: ignore[no-untyped-def]
+        with open(filename) as f:
+            self.raw_status = f.readline().strip()
+        return super().get_status(filename)
+
+
+def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None) -> RunResult:
+    limit = None if time_left is None else max(time_left, 0.01)
+    solver = _CBC(msg=False, timeLimit=limit, gapRel=0.0, gapAbs=1e-9, threads=options.threads,
+                  options=["randomSeed 1", "randomCbcSeed 1"])
+    t0 = time.perf_counter()
+    try:
+        prob.solve(solver)
+    except pulp.PulpSolverError as exc:
+        return RunResult("cbc", "error", "error", False, None, None, time.perf_counter() - t0, str(exc))
+    runtime = time.perf_counter() - t0
+    raw = solver.raw_status
+    word = raw.split()[0].lower() if raw else ""
+    has_solution = "objective value" in raw and word != "infeasible"
+    termination: Termination
+    if word == "optimal":
+        termination = "optimal"
+    elif word in ("infeasible", "integer"):
+        termination, has_solution = "infeasible", False
+    elif word == "unbounded":
+        termination = "unbounded"
+    elif raw.lower().startswith("stopped on time"):
+        termination = "time_limit"
+    else:
+        termination = "other"
+    objective = pulp.value(prob.objective) if has_solution else None
+    status: Status = "ok" if termination in ("optimal", "infeasible") else (
+        "warning" if has_solution else "error")
+    return RunResult("cbc", status, termination, has_solution,
+                     None if objective is None else float(objective),
+                     0.0 if termination == "optimal" else None, runtime, raw or "no status")
+
+
+# ---------------------------------------------------------------------------- HiGHS
+def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None) -> RunResult:
+    import highspy
+
+    _silence_highs_banner()
+    limit = None if time_left is None else max(time_left, 0.01)
+    solver = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=0.0, gapAbs=1e-9,
+                        threads=options.threads, random_seed=1)
+    t0 = time.perf_counter()
+    try:
+        prob.solve(solver)
+    except (pulp.PulpSolverError, KeyError) as exc:
+        return RunResult("highs", "error", "error", False, None, None, time.perf_counter() - t0,
+                         str(exc))
+    runtime = time.perf_counter() - t0
+    h = prob.solverModel
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    has_solution = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
+    S = highspy.HighsModelStatus
+    termination: Termination
+    if model_status == S.kOptimal:
+        termination = "optimal"
+    elif model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        termination, has_solution = "infeasible", False
+    elif model_status == S.kUnbounded:
+        termination = "unbounded"
+    elif model_status == S.kTimeLimit:
+        termination = "time_limit"
+    elif model_status in (S.kLoadError, S.kModelError, S.kPresolveError, S.kSolveError,
+                          S.kPostsolveError):
+        termination, has_solution = "error", False
+    else:
+        termination = "other"
+    gap = getattr(info, "mip_gap", None)
+    gap = None if gap is None or gap != gap or gap >= 1e30 else float(gap)
+    objective = float(info.objective_function_value) if has_solution else None
+    status: Status = "ok" if termination in ("optimal", "infeasible") else (
+        "warning" if has_solution else "error")
+    return RunResult("highs", status, termination, has_solution, objective, gap, runtime,
+                     h.modelStatusToString(model_status))
+
+
+def run(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None = None) -> RunResult:
+    """Solve ``prob`` once; never raises for solver trouble (it is in the result)."""
+    if options.name == "highs":
+        return _run_highs(prob, options, time_left)
+    return _run_cbc(prob, options, time_left)

@@ -1,0 +1,386 @@
+"""Stage 2 — validate: named checks over the raw instance, then the clean :class:`Instance`.
+
+Each ``check_*`` function looks at one rule and appends every violation it finds
+(file, line, column, what is wrong); none stops at the first. ``load`` runs the
+whole front of the pipeline: read → (scenario overlay) → checks → Instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable
+
+import networkx as nx
+
+from . import schema
+from .errors import Problem, raise_if_errors
+from .instance import Bound, Exchange, Group, Instance, Location, Municipality
+from .read import INSTANCE_TOML, INVALID, RawInstance, Row, TomlDoc, combined_sha256, read_instance_dir
+
+_TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange"}
+_GROUP_KEYS = {"label", "weight", "max_import_share"}
+_EXCHANGE_KEYS = {"from", "to", "rate"}
+
+
+@dataclass
+class Settings:
+    """The contents of instance.toml, typed, each value with its origin (file, line)."""
+
+    name: str
+    pool: str | None = None
+    deadline: date | None = None
+    groups: dict[str, Row] = field(default_factory=dict)  # id -> label, weight, max_import_share
+    exchanges: list[Row] = field(default_factory=list)  # from, to, rate
+    origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+
+
+def as_number(value: Any) -> Fraction | None:
+    """A TOML number as an exact fraction of its decimal text; None if not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return Fraction(str(value))
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------- TOML settings
+def parse_group(doc: TomlDoc, gid: str, body: Any, problems: list[Problem],
+                base: Row | None = None) -> Row | None:
+    """Parse a [groups.<id>] table; with ``base``, only the keys given override it."""
+    where = ("groups", gid)
+    if not isinstance(body, dict):
+        problems.append(Problem("error", doc.file, doc.line_of(*where), f"groups.{gid}",
+                                "must be a table ([groups." + gid + "])"))
+        return None
+    values = dict(base.values) if base else {"label": gid, "weight": Fraction(1),
+                                             "max_import_share": Fraction(1)}
+    ok = True
+    for key, value in body.items():
+        line = doc.line_of(*where, key)
+        col = f"groups.{gid}.{key}"
+        if key not in _GROUP_KEYS:
+            problems.append(Problem("warning", doc.file, line, col, "unknown key, ignored"))
+        elif key == "label":
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem("error", doc.file, line, col, "must be a non-empty text"))
+                ok = False
+            else:
+                values["label"] = value.strip()
+        else:
+            num = as_number(value)
+            if num is None:
+                problems.append(Problem("error", doc.file, line, col, f"{value!r} is not a number"))
+                ok = False
+            elif key == "weight" and num <= 0:
+                problems.append(Problem("error", doc.file, line, col,
+                                        f"weight {value} must be greater than 0"))
+                ok = False
+            elif key == "max_import_share" and not 0 <= num <= 1:
+                problems.append(Problem("error", doc.file, line, col,
+                                        f"share {value} must be between 0 and 1"))
+                ok = False
+            else:
+                values[key] = num
+    if not ok:
+        return None
+    return Row(base.file if base else doc.file, base.line if base else doc.line_of(*where), values)
+
+
+def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
+                   problems: list[Problem], need_rate: bool = True) -> Row | None:
+    where = (key_name, index)
+    if not isinstance(body, dict):
+        problems.append(Problem("error", doc.file, doc.line_of(*where), f"{key_name}[{index + 1}]",
+                                "must be a table ([[" + key_name + "]])"))
+        return None
+    ok = True
+    values: dict[str, Any] = {}
+    wanted = _EXCHANGE_KEYS if need_rate else {"from", "to"}
+    for key in sorted(set(body) - wanted):
+        problems.append(Problem("warning", doc.file, doc.line_of(*where, key),
+                                f"{key_name}[{index + 1}].{key}", "unknown key, ignored"))
+    for key in sorted(wanted):
+        line = doc.line_of(*where, key) or doc.line_of(*where)
+        col = f"{key_name}[{index + 1}].{key}"
+        if key not in body:
+            problems.append(Problem("error", doc.file, line, col, "required key is missing"))
+            ok = False
+        elif key == "rate":
+            num = as_number(body[key])
+            if num is None or num <= 0:
+                problems.append(Problem("error", doc.file, line, col,
+                                        f"rate {body[key]!r} must be a number greater than 0"))
+                ok = False
+            else:
+                values["rate"] = num
+        elif not isinstance(body[key], str) or not body[key].strip():
+            problems.append(Problem("error", doc.file, line, col, "must be a group id (text)"))
+            ok = False
+        else:
+            values[key] = body[key].strip()
+    return Row(doc.file, doc.line_of(*where), values) if ok else None
+
+
+def check_instance_toml(raw: RawInstance) -> Settings:
+    """instance.toml: known keys, a valid pool, a date deadline, groups, exchanges."""
+    settings = Settings(name=raw.dir.resolve().name)
+    doc = raw.toml
+    if doc is None:
+        return settings
+    data, problems = doc.data, raw.problems
+    for key in sorted(set(data) - _TOP_KEYS):
+        problems.append(Problem("warning", doc.file, doc.line_of(key), key, "unknown key, ignored"))
+    if "name" in data:
+        if isinstance(data["name"], str) and data["name"].strip():
+            settings.name = data["name"].strip()
+        else:
+            problems.append(Problem("error", doc.file, doc.line_of("name"), "name",
+                                    "must be a non-empty text"))
+    settings.origin["pool"] = (doc.file, doc.line_of("pool"))
+    if "pool" not in data:
+        problems.append(Problem("error", doc.file, None, "pool",
+                                "required key is missing; one of: " + ", ".join(schema.POOL_CHOICES)))
+    elif data["pool"] not in schema.POOL_CHOICES:
+        problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
+                                f"unknown pool {data['pool']!r}; expected one of: "
+                                + ", ".join(schema.POOL_CHOICES)))
+    else:
+        settings.pool = data["pool"]
+    if "deadline" in data:
+        settings.deadline = as_date(data["deadline"])
+        settings.origin["deadline"] = (doc.file, doc.line_of("deadline"))
+        if settings.deadline is None:
+            problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
+                                    f"{data['deadline']!r} is not a date (YYYY-MM-DD)"))
+    groups = data.get("groups")
+    if not isinstance(groups, dict) or not groups:
+        problems.append(Problem("error", doc.file, doc.line_of("groups"), "groups",
+                                "at least one target group is required ([groups.<id>])"))
+    else:
+        for gid, body in groups.items():
+            row = parse_group(doc, gid, body, problems)
+            if row is not None:
+                settings.groups[gid] = row
+    exchanges = data.get("exchange", [])
+    if not isinstance(exchanges, list):
+        problems.append(Problem("error", doc.file, doc.line_of("exchange"), "exchange",
+                                "must be an array of tables ([[exchange]])"))
+        exchanges = []
+    for i, body in enumerate(exchanges):
+        row = parse_exchange(doc, i, body, "exchange", problems)
+        if row is not None:
+            settings.exchanges.append(row)
+    return settings
+
+
+# ---------------------------------------------------------------------------- checks
+def _duplicates(rows: Iterable[Row], key: tuple[str, ...], what: str,
+                problems: list[Problem]) -> None:
+    first: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        k = tuple(row.get(c) for c in key)
+        if any(v is INVALID or v is None for v in k):
+            continue
+        if k in first:
+            other = first[k]
+            at = f"line {other.line}" if other.file == row.file else f"{other.file}:{other.line}"
+            problems.append(Problem("error", row.file, row.line, key[0],
+                                    f"duplicate {what} {'/'.join(map(str, k))} (first at {at})"))
+        else:
+            first[k] = row
+
+
+def _known(row: Row, column: str, known: Iterable[str], what: str, source: str,
+           problems: list[Problem]) -> bool:
+    value = row.get(column)
+    if value is INVALID or value is None:
+        return False
+    if value not in known:
+        problems.append(Problem("error", row.file, row.line, column,
+                                f"unknown {what} '{value}' (not in {source})"))
+        return False
+    return True
+
+
+def check_municipalities(rows: list[Row], problems: list[Problem]) -> None:
+    """Codes are unique."""
+    _duplicates(rows, ("code",), "municipality code", problems)
+
+
+def check_targets(rows: list[Row], codes: set[str], groups: set[str],
+                  problems: list[Problem]) -> None:
+    """Each target names a known municipality and group, once."""
+    for row in rows:
+        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
+    _duplicates(rows, ("municipality", "group"), "target for", problems)
+
+
+def check_bounds(rows: list[Row], codes: set[str], groups: set[str],
+                 problems: list[Problem]) -> None:
+    """Known municipality and group, once each, and min <= max."""
+    for row in rows:
+        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
+        lo, hi = row.get("min"), row.get("max")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            problems.append(Problem("error", row.file, row.line, "min",
+                                    f"min {lo} is greater than max {hi}"))
+    _duplicates(rows, ("municipality", "group"), "bounds for", problems)
+
+
+def check_locations(rows: list[Row], codes: set[str], groups: set[str], deadline: date | None,
+                    problems: list[Problem]) -> None:
+    """Known municipality and group, unique ids; existing sites that open after the deadline."""
+    for row in rows:
+        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
+        when = row.get("available_from")
+        if (row.get("status") == "existing" and isinstance(when, date) and deadline is not None
+                and when > deadline):
+            problems.append(Problem(
+                "warning", row.file, row.line, "available_from",
+                f"existing location {row.get('id')} is available from {when.isoformat()}, after the "
+                f"deadline {deadline.isoformat()}: its places do not count and do not bound below"))
+    _duplicates(rows, ("id",), "location id", problems)
+
+
+def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
+    """Exchanges name known groups, once, not a group to itself, and no cycle gains places."""
+    good: list[Row] = []
+    for row in settings.exchanges:
+        ok = True
+        for key in ("from", "to"):
+            if row.get(key) not in settings.groups:
+                problems.append(Problem("error", row.file, row.line, f"exchange.{key}",
+                                        f"unknown group '{row.get(key)}' (not a [groups.<id>] table)"))
+                ok = False
+        if ok and row.get("from") == row.get("to"):
+            problems.append(Problem("error", row.file, row.line, "exchange.to",
+                                    f"exchange from group '{row.get('from')}' to itself"))
+            ok = False
+        if ok:
+            good.append(row)
+    _duplicates(good, ("from", "to"), "exchange", problems)
+    graph = nx.DiGraph()
+    for row in good:
+        graph.add_edge(row.get("from"), row.get("to"), rate=row.get("rate"), row=row)
+    for cycle in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), c)):
+        edges = list(zip(cycle, cycle[1:] + cycle[:1]))
+        product = Fraction(1)
+        for a, b in edges:
+            product *= graph.edges[a, b]["rate"]
+        if product > 1:
+            first = graph.edges[edges[0]]["row"]
+            path = " -> ".join(cycle + cycle[:1])
+            problems.append(Problem(
+                "error", first.file, first.line, "exchange.rate",
+                f"exchange cycle {path} multiplies its rates to {float(product):g} > 1: "
+                "places would be created by exchanging them round the cycle"))
+    for row in good:
+        wf = settings.groups[row.get("from")].get("weight")
+        wt = settings.groups[row.get("to")].get("weight")
+        if row.get("rate") != wf / wt:
+            problems.append(Problem(
+                "warning", row.file, row.line, "exchange.rate",
+                f"rate {float(row.get('rate')):g} differs from weight[{row.get('from')}] / "
+                f"weight[{row.get('to')}] = {float(wf / wt):g}: each exchanged place changes the "
+                "measured effort by a different amount than the task it covers"))
+
+
+def check_fair_shares(rows: list[Row], targets: list[Row], settings: Settings,
+                      problems: list[Problem]) -> None:
+    """Warn about municipalities whose fair share is 0: they get no places above their lower bounds."""
+    with_task = {row.get("municipality") for row in targets
+                 if isinstance(row.get("target"), int) and row.get("target") > 0
+                 and row.get("group") in settings.groups}
+    for row in rows:
+        code = row.get("code")
+        if isinstance(code, str) and code not in with_task:
+            problems.append(Problem("warning", row.file, row.line, "code",
+                                    f"municipality {code} has no target (fair share 0): it gets no "
+                                    "places above its lower bounds and no load"))
+
+
+# ---------------------------------------------------------------------------- front of the pipeline
+def run_checks(raw: RawInstance, settings: Settings) -> None:
+    problems = raw.problems
+    munis = raw.tables.get(schema.MUNICIPALITIES.file) or []
+    check_municipalities(munis, problems)
+    codes = {r.get("code") for r in munis if isinstance(r.get("code"), str)}
+    groups = set(settings.groups)
+    targets = raw.tables.get(schema.TARGETS.file) or []
+    check_targets(targets, codes, groups, problems)
+    check_bounds(raw.tables.get(schema.BOUNDS.file) or [], codes, groups, problems)
+    if raw.tables.get(schema.LOCATIONS.file) is not None:
+        check_locations(raw.tables[schema.LOCATIONS.file] or [], codes, groups, settings.deadline,
+                        problems)
+    check_exchanges(settings, problems)
+    if settings.groups:
+        check_fair_shares(munis, targets, settings, problems)
+
+
+def build_instance(raw: RawInstance, settings: Settings) -> Instance:
+    """The clean instance; only called when no check found an error."""
+    if settings.pool is None:  # check_instance_toml reported it; callers check errors first
+        raise ValueError("build_instance called on an instance with errors")
+    t = raw.tables
+    munis = sorted((Municipality(r.get("code"), r.get("name"), r.get("region"), r.get("population"))
+                    for r in t[schema.MUNICIPALITIES.file] or []), key=lambda m: m.code)
+    groups = tuple(Group(gid, row.get("label"), row.get("weight"), row.get("max_import_share"))
+                   for gid, row in settings.groups.items())
+    exchanges = tuple(Exchange(r.get("from"), r.get("to"), r.get("rate")) for r in settings.exchanges)
+    targets = {(r.get("municipality"), r.get("group")): r.get("target")
+               for r in t[schema.TARGETS.file] or []}
+    bounds = {(r.get("municipality"), r.get("group")): Bound(r.get("min"), r.get("max"))
+              for r in t.get(schema.BOUNDS.file) or []}
+    loc_rows = t.get(schema.LOCATIONS.file)
+    locations = None if loc_rows is None else tuple(
+        Location(r.get("id"), r.get("municipality"), r.get("group"), r.get("capacity"),
+                 r.get("available_from"), r.get("status")) for r in loc_rows)
+    return Instance(
+        name=settings.name, path=raw.dir, pool=settings.pool, deadline=settings.deadline,
+        groups=groups, exchanges=exchanges, municipalities=tuple(munis), targets=targets,
+        bounds=bounds, locations=locations, input_sha256=combined_sha256(raw.digests),
+        files_read=tuple(name for name, _ in sorted(raw.digests)),
+        warnings=tuple(p for p in raw.problems if p.severity == "warning"))
+
+
+def collect(directory: str | Path, scenario: str | Path | None = None
+            ) -> tuple[RawInstance, Settings, Any]:
+    """Read, overlay the scenario, run every check; returns what it found (no exception)."""
+    from .scenario import apply_scenario  # scenario.py uses the parsers above
+
+    raw = read_instance_dir(directory)
+    settings = check_instance_toml(raw)
+    info = None
+    if scenario is not None:
+        info = apply_scenario(raw, settings, Path(scenario))
+    if raw.toml is not None and raw.tables.get(schema.MUNICIPALITIES.file) is not None:
+        run_checks(raw, settings)
+    return raw, settings, info
+
+
+def load(directory: str | Path, scenario: str | Path | None = None) -> Instance:
+    """read → scenario overlay → checks → Instance; raises InvalidInstance listing every error."""
+    raw, settings, info = collect(directory, scenario)
+    raise_if_errors(raw.problems)
+    inst = build_instance(raw, settings)
+    if info is not None:
+        from dataclasses import replace
+        inst = replace(inst, scenario=info)
+    return inst
