@@ -96,9 +96,7 @@ class LeximinDriver:
     def solve(self, stage: str, objective: pulp.LpAffineExpression | float) -> RunResult:
         if self.clock.expired():
             raise _Stopped(f"time limit reached before stage {stage}")
-        self.pm.prob.setObjective(pulp.LpAffineExpression(objective) if not isinstance(
-            objective, pulp.LpAffineExpression) else objective)
-        result = run(self.pm.prob, self.options, self.clock.left())
+        result = run(self.pm.problem(objective), self.options, self.clock.left())
         self.outcome.runs.append((stage, result))
         if result.has_solution:
             places = self.pm.place_values()

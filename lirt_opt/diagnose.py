@@ -88,8 +88,8 @@ def shortfall(instance: Instance, options: SolverOptions | None = None,
     proven, message = True, ""
     for pool in instance.pools():
         pm = build_pool_model(instance, pool, with_shortfall=True, relax_conflicts=True)
-        pm.prob.setObjective(pulp.lpSum(float(pm.weight(g)) * s for g, s in pm.shortfall.items()))
-        result = run(pm.prob, options, clock.left())
+        objective = pulp.lpSum(float(pm.weight(g)) * s for g, s in pm.shortfall.items())
+        result = run(pm.problem(objective), options, clock.left())
         if not result.has_solution:
             proven, message = False, f"pool {pool.id}: {result.termination} ({result.raw_status})"
             continue

@@ -25,7 +25,6 @@ from .instance import Instance, Pool
 class PoolModel:
     instance: Instance
     pool: Pool
-    prob: pulp.LpProblem
     groups: tuple[str, ...]
     x: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # x[m,g]
     e: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # e[P,g,h]
@@ -44,14 +43,27 @@ class PoolModel:
         return f"{prefix}_{next(self._names)}"
 
     def add_row(self, family: str, key: Any, row: pulp.LpConstraint) -> pulp.LpConstraint:
-        row.name = self.name(family)
-        self.prob.addConstraint(row)
+        row.name = self.name(family.replace(" ", "_"))
         self.rows.setdefault(family, {})[key] = row
         return row
 
     def remove_family(self, family: str) -> None:
-        for row in self.rows.pop(family, {}).values():
-            del self.prob.constraints[row.name]
+        self.rows.pop(family, None)
+
+    def problem(self, objective: pulp.LpAffineExpression | pulp.LpVariable | float
+                ) -> pulp.LpProblem:
+        """A PuLP problem of the rows now in the model and ``objective`` (minimised).
+
+        Made afresh for each solve: PuLP keeps variables of deleted rows in its problem
+        and then fails to read CBC's answer back, so rows live here, not in a problem.
+        """
+        prob = pulp.LpProblem("lirt_pool", pulp.LpMinimize)
+        prob.setObjective(objective if isinstance(objective, pulp.LpAffineExpression)
+                          else pulp.LpAffineExpression(objective))
+        for family in self.rows.values():
+            for row in family.values():
+                prob.addConstraint(row)
+        return prob
 
     # ---- expressions ----------------------------------------------------------
     def weight(self, g: str) -> Fraction:
@@ -161,7 +173,6 @@ def build_pool_model(instance: Instance, pool: Pool, with_shortfall: bool = Fals
     ``relax_conflicts`` lifts an upper bound below the lower bound up to it.
     """
     pm = PoolModel(instance=instance, pool=pool,
-                   prob=pulp.LpProblem("lirt_pool", pulp.LpMinimize),
                    groups=instance.group_ids, D=instance.weight_denominator())
     pm.F = {m: instance.fair_share(m) for m in pool.members}
     pm.loaded = tuple(m for m in pool.members if pm.F[m] > 0)

@@ -1,0 +1,70 @@
+"""Shared helpers: paths, writing tiny instances, running the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lirt_opt.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCES = ROOT / "instances"
+LIMBURG = INSTANCES / "limburg-2024"
+SMALL = INSTANCES / "small"
+SOLVERS = ("highs", "cbc")
+
+
+def dec(q: Fraction) -> str:
+    """A fraction as TOML decimal text (the tiny instances only use halves)."""
+    return str(float(q))
+
+
+def write_tiny(directory: Path, tiny, pool: str = "province") -> Path:
+    """Write an oracle.Tiny as an instance directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = ['name = "tiny"', f'pool = "{pool}"']
+    for g in tiny.groups:
+        lines += [f"[groups.{g}]", f"weight = {dec(tiny.weight[g])}",
+                  f"max_import_share = {dec(tiny.share[g])}"]
+    if tiny.exchange:
+        src, dst, rate = tiny.exchange
+        lines += ["[[exchange]]", f'from = "{src}"', f'to = "{dst}"', f"rate = {dec(rate)}"]
+    (directory / "instance.toml").write_text("\n".join(lines) + "\n")
+    (directory / "municipalities.csv").write_text(
+        "code,name,region,population\n" + "".join(f"{m},{m},R,1\n" for m in tiny.munis))
+    (directory / "targets.csv").write_text(
+        "municipality,group,target\n" + "".join(
+            f"{m},{g},{t}\n" for (m, g), t in sorted(tiny.targets.items())))
+    if tiny.bounds:
+        (directory / "bounds.csv").write_text("municipality,group,min,max\n" + "".join(
+            f"{m},{g},{'' if lo is None else lo},{'' if hi is None else hi}\n"
+            for (m, g), (lo, hi) in sorted(tiny.bounds.items())))
+    return directory
+
+
+@pytest.fixture
+def run_cli():
+    """Invoke the CLI in-process; returns click's Result (exit_code, output, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def limburg_copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "limburg-2024"
+    shutil.copytree(LIMBURG, dst)
+    return dst
+
+
+def copy_instance(src: Path, tmp_path: Path, name: str = "inst") -> Path:
+    dst = tmp_path / name
+    shutil.copytree(src, dst)
+    return dst
