@@ -2,35 +2,43 @@
 
 Leximin on load: sort the loads L[m] = E[m]/F[m] from largest to smallest and make
 that vector lexicographically smallest. Such a vector is a sequence of *levels*
-z1 > z2 > … with counts: c1 municipalities at z1, c2 at z2, … This driver finds
-them one at a time:
+z1 > z2 > ... with counts c1, c2, ...: c1 municipalities at z1, then c2 at z2, ...
+The driver finds the levels one at a time. With N the number of municipalities
+on the levels found so far:
 
-* **Step A (estimate).** Minimise z subject to: at most N of the loaded
-  municipalities have E[m] > z·F[m] (binaries, N = how many sit on the levels
-  found so far). The solution's (N+1)-th largest *exact* load is the candidate z'.
-* **Step B (prove and count).** With exact whole-number rows
-  ``D·E[m] <= floor(D·z'·F[m])`` (for all but N) and
-  ``D·E[m] <= ceil(D·z'·F[m]) - 1`` unless v[m] = 1, minimise Σ v[m]: the fewest
-  municipalities at load >= z'. If that minimum is N, some proposal has its
-  (N+1)-th load below z': take it, lower z' and repeat. Otherwise z' is the next
-  level and the minimum is N_new = N + c. D is the common denominator of the
-  weights, so every side of these rows is a whole number: no tolerance decides.
+* **Step A (estimate).** Minimise z such that every municipality not on a level
+  has E[m] <= z F[m]. The solution's (N+1)-th largest *exact* load is the
+  candidate z'.
+* **Step B (prove and count).** Require the municipalities not on a level to
+  have ``D E[m] <= floor(D z' F[m])``, and ``D E[m] <= ceil(D z' F[m]) - 1``
+  unless v[m] = 1; minimise the sum of v: the fewest of them that must sit at
+  z'. If that is 0, some proposal does better than z': lower z' to its
+  (N+1)-th load and repeat. Otherwise z' is the next level and the minimum is
+  its count. D is the common denominator of the weights, so both sides of these
+  rows are whole numbers: no tolerance decides the outcome.
 
-Why this is exact (and "fix the saturated ones" is not): the count step asks how
-many municipalities *must* share the level over whole numbers, jointly, instead of
-testing each municipality alone; two municipalities that can each avoid the top
-level but not both are counted as one that must stay. The constraints kept for
-the levels found (``#{m : L[m] > z_j} <= N_{j-1}``) describe exactly the proposals
-whose sorted loads start with the levels found. See models/distribution.md.
+**Levels as an assignment.** A municipality can sit *exactly* on level z_j only
+when D z_j F[m] is a whole number within its bounds, so it has few admissible
+levels (often one). Binaries y[m,j] for the admissible pairs say who sits where:
+``D E[m] = sum_j D z_j F[m] y[m,j]`` for an assigned municipality,
+``D E[m] <= ceil(D z_s F[m]) - 1`` (below the last level) for the others, and
+``sum_m y[m,j] = c_j``. These rows describe exactly the proposals whose sorted
+loads start with the levels found: the next stages, and the tie-breaks once the
+whole vector is known, search among precisely those.
 
-When the municipalities below the levels found all sit at their smallest possible
-loads (given their lower bounds) and these are the smallest such values in the
-pool, the rest of the vector is known without solving.
+Why this is exact, and the iterative "fix the saturated ones" method is not: the
+count step asks how many municipalities must share a level *jointly*, over whole
+numbers, instead of testing each one alone; two municipalities that can each
+avoid the top level but not both are counted as one that must stay.
+
+Shortcut: when the municipalities below the levels found all sit at their
+smallest possible loads (set by their lower bounds), and these are the smallest
+such loads in the pool, the rest of the vector is known without solving.
 
 After the loads, three tie-breaks (SPEC §3), each a stage that fixes its optimum
-before the next: group mixes close to each municipality's own targets (minimise
-Σ weight·|x − t|), fewer exchanged places, then a deterministic preference by
-municipality code (lower codes first).
+before the next: group mixes close to each municipality's own targets, fewer
+exchanged places, then a deterministic preference by municipality code. The
+formulation is written out in models/distribution.md.
 """
 
 from __future__ import annotations
@@ -90,10 +98,19 @@ class LeximinDriver:
         self.options = options
         self.clock = clock
         self.outcome = PoolOutcome(pool=pm.pool, status="error")
-        self.top: dict[str, int] = {}  # U[m] = floor(D * z1 * F[m]): D*E[m] never exceeds it
+        self.top: dict[str, int] = {}  # U[m] = floor(D z1 F[m]): D E[m] never exceeds it
+        self.y: dict[tuple[str, int], pulp.LpVariable] = {}  # m sits on level j
+        D = pm.D
+        self.lowest = {m: sum((int(D * pm.weight(g)) * pm.lower[m, g] for g in pm.groups), 0)
+                       for m in pm.loaded}  # smallest D E[m]
+        self.highest: dict[str, int | None] = {
+            m: None if any(pm.upper[m, g] is None for g in pm.groups)
+            else sum(int(D * pm.weight(g)) * pm.upper[m, g] for g in pm.groups)  # type: ignore[operator]
+            for m in pm.loaded}
 
     # ---- plumbing -------------------------------------------------------------
-    def solve(self, stage: str, objective: pulp.LpAffineExpression | float) -> RunResult:
+    def solve(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float
+              ) -> RunResult:
         if self.clock.expired():
             raise _Stopped(f"time limit reached before stage {stage}")
         result = run(self.pm.problem(objective), self.options, self.clock.left())
@@ -107,7 +124,7 @@ class LeximinDriver:
                 self.outcome.places = places
                 self.outcome.exchanges = self.pm.exchange_values()
         if not result.proven_optimal:
-            if result.termination == "infeasible":
+            if result.termination == "infeasible" and self.outcome.places is not None:
                 raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
                                "known (numerical trouble); keeping the last solution")
             raise _Stopped(f"stage {stage}: {result.termination} ({result.raw_status})")
@@ -123,106 +140,88 @@ class LeximinDriver:
         return self.sorted_loads(self.outcome.places)
 
     def scaled(self, z: Fraction, m: str) -> Fraction:
+        """D z F[m]: the scaled effort of m at load z."""
         return self.pm.D * z * self.pm.F[m]
 
-    # ---- level rows -------------------------------------------------------------
-    def add_above_rows(self, family: str, z: Fraction, above: int) -> None:
-        """At most ``above`` loaded municipalities have L[m] > z (exact, whole rows)."""
-        pm = self.pm
-        if above == 0:
-            for m in pm.loaded:
-                pm.add_row(family, m, pm.effort_scaled(m) <= math.floor(self.scaled(z, m)))
-            return
-        rows = []
-        for m in pm.loaded:
-            bound = math.floor(self.scaled(z, m))
-            big_m = self.top[m] - bound
-            if big_m > 0:
-                rows.append((m, bound, big_m))
-        if len(rows) <= above:
-            return  # every municipality that could exceed z may do so: nothing to say
-        flags = []
-        for m, bound, big_m in rows:
-            u = pulp.LpVariable(pm.name("u"), cat=pulp.LpBinary)
-            pm.add_row(family, m, pm.effort_scaled(m) - big_m * u <= bound)
-            flags.append(u)
-        pm.add_row(family, "count", pulp.lpSum(flags) <= above)
+    def assigned(self, m: str) -> pulp.LpAffineExpression:
+        """1 when m sits on one of the levels found, else 0."""
+        return pulp.lpSum(v for (mm, _), v in self.y.items() if mm == m)
 
-    def add_at_or_above_rows(self, family: str, z: Fraction) -> list[pulp.LpVariable]:
-        """v[m] = 0 forces L[m] < z (exactly); returns the v's (to count or to limit)."""
+    # ---- levels as an assignment ----------------------------------------------------
+    def admissible(self, m: str, z: Fraction) -> bool:
+        value = self.scaled(z, m)
+        highest = self.highest[m]
+        return (value.denominator == 1 and value >= self.lowest[m]
+                and (highest is None or value <= highest))
+
+    def add_level(self, z: Fraction, above: int, through: int) -> None:
+        """Record level z (municipalities above+1 .. through) and rewrite the level rows."""
         pm = self.pm
-        flags = []
+        j = len(self.outcome.levels)
+        self.outcome.levels.append(Level(z, above, through))
         for m in pm.loaded:
-            bound = math.ceil(self.scaled(z, m)) - 1
-            big_m = self.top[m] - bound
-            if big_m <= 0:
-                continue  # m cannot reach load z at all
-            v = pulp.LpVariable(pm.name("v"), cat=pulp.LpBinary)
-            pm.add_row(family, m, pm.effort_scaled(m) - big_m * v <= bound)
-            flags.append(v)
-        return flags
+            if self.admissible(m, z):
+                self.y[m, j] = pulp.LpVariable(pm.name("y"), cat=pulp.LpBinary)
+        pm.remove_family("levels")
+        last = self.outcome.levels[-1].load
+        for m in pm.loaded:
+            on = [(jj, v) for (mm, jj), v in self.y.items() if mm == m]
+            value = pulp.lpSum(int(self.scaled(self.outcome.levels[jj].load, m)) * v
+                               for jj, v in on)
+            assigned = pulp.lpSum(v for _, v in on)
+            below = math.ceil(self.scaled(last, m)) - 1  # strictly below the last level
+            if on:
+                pm.add_row("levels", (m, "one"), assigned <= 1)
+                pm.add_row("levels", (m, "on"), pm.effort_scaled(m) - value >= 0)
+            pm.add_row("levels", (m, "off"), pm.effort_scaled(m) - value + below * assigned <= below)
+        for jj, level in enumerate(self.outcome.levels):
+            pm.add_row("levels", ("count", jj),
+                       pulp.lpSum(v for (_, k), v in self.y.items() if k == jj)
+                       == level.through - level.above)
 
     # ---- the stages -------------------------------------------------------------------
-    def estimate_first(self) -> None:
-        """Step A for level 1: minimise z with E[m] <= z F[m] for every loaded m."""
+    def estimate(self) -> None:
+        """Step A: minimise z with E[m] <= z F[m] for every municipality not on a level."""
         pm = self.pm
         z = pulp.LpVariable(pm.name("z"), lowBound=0)
         for m in pm.loaded:
-            pm.add_row("estimate", m, pm.effort_scaled(m) - float(self.pm.D * pm.F[m]) * z <= 0)
-        try:
-            self.solve("estimate level 1", z)
-        finally:
-            pm.remove_family("estimate")
-
-    def estimate_next(self, above: int) -> None:
-        """Step A for a later level: minimise z with at most ``above`` loads above z."""
-        pm = self.pm
-        z = pulp.LpVariable(pm.name("z"), lowBound=0)
-        flags = []
-        for m in pm.loaded:
-            b = pulp.LpVariable(pm.name("b"), cat=pulp.LpBinary)
-            pm.add_row("estimate", m, pm.effort_scaled(m) - float(self.pm.D * pm.F[m]) * z
-                       - self.top[m] * b <= 0)
-            flags.append(b)
-        pm.add_row("estimate", "count", pulp.lpSum(flags) <= above)
+            slack = self.top[m] * self.assigned(m) if self.outcome.levels else 0
+            pm.add_row("estimate", m, pm.effort_scaled(m) - float(pm.D * pm.F[m]) * z - slack <= 0)
         try:
             self.solve(f"estimate level {len(self.outcome.levels) + 1}", z)
         finally:
             pm.remove_family("estimate")
 
-    def prove_level(self, above: int) -> Level:
-        """Step B: from the incumbent's candidate z', find the exact next level and its count."""
+    def prove_level(self, above: int) -> int:
+        """Step B: from the incumbent's candidate z', find the next level; returns its through."""
         pm = self.pm
         while True:
             z = self.loads_desc()[above]
             if above == 0:
                 self.top = {m: math.floor(self.scaled(z, m)) for m in pm.loaded}
-            self.add_above_rows("candidate", z, above)
-            flags = self.add_at_or_above_rows("frontier-candidate", z)
-            stage = f"prove level {len(self.outcome.levels) + 1}"
+            flags = []
+            for m in pm.loaded:
+                assigned = self.assigned(m)
+                at_most = math.floor(self.scaled(z, m))
+                pm.add_row("candidate", (m, "at most"),
+                           pm.effort_scaled(m) - (self.top[m] - at_most) * assigned <= at_most)
+                below = math.ceil(self.scaled(z, m)) - 1
+                big_m = self.top[m] - below
+                if big_m > 0:  # m can reach load z'
+                    v = pulp.LpVariable(pm.name("v"), cat=pulp.LpBinary)
+                    pm.add_row("candidate", (m, "below"),
+                               pm.effort_scaled(m) - big_m * v - big_m * assigned <= below)
+                    flags.append(v)
             try:
-                self.solve(stage, pulp.lpSum(flags) if flags else 0.0)
-            except _Stopped:
+                self.solve(f"prove level {len(self.outcome.levels) + 1}",
+                           pulp.lpSum(flags) if flags else 0.0)
+            finally:
                 pm.remove_family("candidate")
-                pm.remove_family("frontier-candidate")
-                raise
             through = sum(1 for load in self.loads_desc() if load >= z)
             if through > above:
-                level = Level(z, above, through)
-                j = len(self.outcome.levels) + 1
-                pm.rows[f"level {j}"] = pm.rows.pop("candidate", {})
-                pm.remove_family("frontier")
-                if through < len(pm.loaded):
-                    pm.rows["frontier"] = pm.rows.pop("frontier-candidate", {})
-                    if flags and len(flags) > through:
-                        pm.add_row("frontier", "count", pulp.lpSum(flags) <= through)
-                else:
-                    pm.remove_family("frontier-candidate")
-                self.outcome.levels.append(level)
-                return level
-            # a proposal exists whose (above+1)-th load is below z: lower the candidate
-            pm.remove_family("candidate")
-            pm.remove_family("frontier-candidate")
+                self.add_level(z, above, through)
+                return through
+            # a proposal exists whose (above+1)-th load is below z': lower the candidate
 
     def finish_from_minimum(self, above: int) -> bool:
         """If the loads below the levels found are the smallest the pool allows, add them."""
@@ -234,10 +233,7 @@ class LeximinDriver:
         for z in sorted(set(rest), reverse=True):
             count_above = above + sum(1 for load in rest if load > z)
             through = above + sum(1 for load in rest if load >= z)
-            j = len(self.outcome.levels) + 1
-            self.add_above_rows(f"level {j}", z, count_above)
-            self.outcome.levels.append(Level(z, count_above, through))
-        pm.remove_family("frontier")
+            self.add_level(z, count_above, through)
         return True
 
     def leximin(self) -> None:
@@ -245,16 +241,13 @@ class LeximinDriver:
         if not pm.loaded:
             self.solve("feasibility", 0.0)
             return
-        self.estimate_first()
         n = len(pm.loaded)
         above = 0
         while above < n:
-            level = self.prove_level(above)
-            above = level.through
+            self.estimate()
+            above = self.prove_level(above)
             if above < n and self.finish_from_minimum(above):
                 break
-            if above < n:
-                self.estimate_next(above)
 
     def tie_breaks(self) -> None:
         pm = self.pm
@@ -264,12 +257,14 @@ class LeximinDriver:
         #    is delta[m] = sum_g weight[g] * |x[m,g] - L[m] t[m,g]| / F[m].
         if len(pm.groups) > 1 and pm.loaded:
             self._mix_tie_break()
-        # 2. fewer exchanged places
-        if pm.e:
+        # 2. fewer exchanged places (nothing to do when the incumbent exchanges none)
+        if pm.e and sum((self.outcome.exchanges or {}).values()) > 0:
             exchanged = pulp.lpSum(pm.e.values())
             self.solve("tie-break: exchanges", exchanged)
             total = sum((self.outcome.exchanges or {}).values())
             pm.add_row("tie-break", "exchanges", exchanged <= total + 0.5)
+        elif pm.e:
+            pm.add_row("tie-break", "exchanges", pulp.lpSum(pm.e.values()) <= 0)
         # 3. deterministic order by municipality code: lower codes take places first.
         #    Squared ranks, so that moving a place of one group from m to m' and one of
         #    another group back is not a tie.

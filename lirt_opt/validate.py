@@ -277,9 +277,13 @@ def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
             good.append(row)
     _duplicates(good, ("from", "to"), "exchange", problems)
     graph = nx.DiGraph()
-    for row in good:
-        graph.add_edge(row.get("from"), row.get("to"), rate=row.get("rate"), row=row)
-    for cycle in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), c)):
+    for order, row in enumerate(good):
+        graph.add_edge(row.get("from"), row.get("to"), rate=row.get("rate"), row=row, order=order)
+    for cycle in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), sorted(c))):
+        edges = list(zip(cycle, cycle[1:] + cycle[:1]))
+        # start the cycle at its exchange listed first, so the message points at it
+        start = min(range(len(edges)), key=lambda i: graph.edges[edges[i]]["order"])
+        cycle = cycle[start:] + cycle[:start]
         edges = list(zip(cycle, cycle[1:] + cycle[:1]))
         product = Fraction(1)
         for a, b in edges:
