@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 DEVSTAMP := $(VENV)/.installed-dev
 INSTANCE := instances/limburg-2024
+SCENARIO := $(INSTANCE)/scenarios/venlo-large-site.toml
+OUT      ?= out
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 .PHONY: demo test lint typecheck docs clean
@@ -22,13 +24,13 @@ $(DEVSTAMP): $(STAMP)
 demo: $(STAMP)
 	$(BIN)/lirt-opt validate $(INSTANCE)
 	@echo
-	$(BIN)/lirt-opt solve $(INSTANCE) --out out/limburg-2024
-	$(BIN)/lirt-opt check $(INSTANCE) out/limburg-2024
+	$(BIN)/lirt-opt solve $(INSTANCE) --out $(OUT)/limburg-2024
+	$(BIN)/lirt-opt check $(INSTANCE) $(OUT)/limburg-2024
 	@echo
-	$(BIN)/lirt-opt solve $(INSTANCE) --scenario $(INSTANCE)/scenarios/venlo-large-site.toml --out out/limburg-2024--venlo-large-site
-	$(BIN)/lirt-opt check $(INSTANCE) out/limburg-2024--venlo-large-site
+	$(BIN)/lirt-opt solve $(INSTANCE) --scenario $(SCENARIO) --out $(OUT)/limburg-2024--venlo-large-site
+	$(BIN)/lirt-opt check $(INSTANCE) $(OUT)/limburg-2024--venlo-large-site
 	@echo
-	$(BIN)/python -m lirt_opt.demo out/limburg-2024 out/limburg-2024--venlo-large-site
+	$(BIN)/python -m lirt_opt.demo $(OUT)/limburg-2024 $(OUT)/limburg-2024--venlo-large-site
 
 ## test: the whole test suite
 test: $(STAMP)

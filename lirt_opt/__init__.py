@@ -14,8 +14,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import ValidationReport, check, load_instance, solve, validate  # noqa: E402
-from .errors import InvalidInstance, LirtError, Problem  # noqa: E402
+from .api import ValidationReport, check, load_instance, solve, validate
+from .errors import InvalidInstance, LirtError, Problem
 
-__all__ = ["ValidationReport", "check", "load_instance", "solve", "validate", "InvalidInstance",
-           "LirtError", "Problem", "__version__"]
+__all__ = [
+           "InvalidInstance",
+           "LirtError",
+           "Problem",
+           "ValidationReport",
+           "__version__",
+           "check",
+           "load_instance",
+           "solve",
+           "validate",
+]

@@ -43,6 +43,7 @@ formulation is written out in models/distribution.md.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -103,10 +104,17 @@ class LeximinDriver:
         D = pm.D
         self.lowest = {m: sum((int(D * pm.weight(g)) * pm.lower[m, g] for g in pm.groups), 0)
                        for m in pm.loaded}  # smallest D E[m]
-        self.highest: dict[str, int | None] = {
-            m: None if any(pm.upper[m, g] is None for g in pm.groups)
-            else sum(int(D * pm.weight(g)) * pm.upper[m, g] for g in pm.groups)  # type: ignore[operator]
-            for m in pm.loaded}
+        self.highest: dict[str, int | None] = {m: self._highest(m) for m in pm.loaded}
+
+    def _highest(self, m: str) -> int | None:
+        """Largest D E[m] the upper bounds allow (None: unbounded)."""
+        total = 0
+        for g in self.pm.groups:
+            upper = self.pm.upper[m, g]
+            if upper is None:
+                return None
+            total += int(self.pm.D * self.pm.weight(g)) * upper
+        return total
 
     # ---- plumbing -------------------------------------------------------------
     def solve(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float
@@ -290,7 +298,7 @@ class LeximinDriver:
                 terms.append(float(pm.weight(g)) * d)
             delta = pulp.lpSum(terms) * (1.0 / float(pm.F[m]))
             phi = pulp.LpVariable(pm.name("phi"), lowBound=0)
-            for a, b in zip(MIX_BREAKPOINTS, MIX_BREAKPOINTS[1:]):
+            for a, b in itertools.pairwise(MIX_BREAKPOINTS):
                 # the chord of delta^2 between a and b: slope a + b, intercept -a*b
                 pm.add_row("mix-penalty", (m, a), phi - (a + b) * delta >= -a * b)
             penalty.append(float(pm.F[m]) * phi)

@@ -13,9 +13,10 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import click
 

@@ -7,8 +7,9 @@ into an :class:`InvalidInstance`, which the CLI prints one per line and exits 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 

@@ -7,11 +7,11 @@ from their decimal text), so that loads and covers can be compared exactly.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Mapping
 
 from .errors import Problem
 

@@ -15,8 +15,8 @@ from the official figures (see instances/README.md). It is exact and reproducibl
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 
 def largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str, int]:

@@ -92,10 +92,10 @@ class PoolModel:
     # ---- solution -------------------------------------------------------------
     def place_values(self) -> dict[tuple[str, str], int]:
         """x rounded to whole numbers (the solver keeps them within its integrality tolerance)."""
-        return {k: int(round(v.varValue or 0.0)) for k, v in self.x.items()}
+        return {k: round(v.varValue or 0.0) for k, v in self.x.items()}
 
     def exchange_values(self) -> dict[tuple[str, str], int]:
-        return {k: int(round(v.varValue or 0.0)) for k, v in self.e.items()}
+        return {k: round(v.varValue or 0.0) for k, v in self.e.items()}
 
     def load(self, m: str, places: dict[tuple[str, str], int]) -> Fraction:
         """L[m] = E[m] / F[m], exactly."""

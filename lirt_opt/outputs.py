@@ -14,9 +14,10 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .verify import EXCHANGE_COLUMNS, EXCHANGES_CSV, PROPOSAL_COLUMNS, PROPOSAL_CSV

@@ -220,7 +220,7 @@ def toml_key_lines(text: str) -> dict[tuple[Any, ...], int]:
             name = m.group(1)
             idx = counts.get(name, 0)
             counts[name] = idx + 1
-            current = _split_dotted(name) + (idx,)
+            current = (*_split_dotted(name), idx)
             lines.setdefault(current, lineno)
         elif m := _HEADER_TABLE.match(s):
             current = _split_dotted(m.group(1))

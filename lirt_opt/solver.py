@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import pulp
@@ -78,7 +78,7 @@ class Clock:
 
 
 # ---------------------------------------------------------------------------- versions
-@lru_cache(maxsize=None)
+@cache
 def solver_version(name: str) -> str:
     if name == "highs":
         import highspy
@@ -132,7 +132,7 @@ class _CBC(pulp.PULP_CBC_CMD):
 
     raw_status = ""
 
-    def get_status(self, filename):  # type: ignore[no-untyped-def]
+    def get_status(self, filename: str) -> tuple[int, int]:
         with open(filename) as f:
             self.raw_status = f.readline().strip()
         return super().get_status(filename)

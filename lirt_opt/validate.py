@@ -7,18 +7,27 @@ whole front of the pipeline: read → (scenario overlay) → checks → Instance
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
 from . import schema
 from .errors import Problem, raise_if_errors
 from .instance import Bound, Exchange, Group, Instance, Location, Municipality
-from .read import INSTANCE_TOML, INVALID, RawInstance, Row, TomlDoc, combined_sha256, read_instance_dir
+from .read import (
+    INSTANCE_TOML,
+    INVALID,
+    RawInstance,
+    Row,
+    TomlDoc,
+    combined_sha256,
+    read_instance_dir,
+)
 
 _TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange"}
 _GROUP_KEYS = {"label", "weight", "max_import_share"}

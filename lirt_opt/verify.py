@@ -10,10 +10,11 @@ reported in words. ``solve`` runs it on every proposal before it is written;
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from . import schema
 from .errors import Problem, ProposalFileError

@@ -75,7 +75,7 @@ def covers(tiny: Tiny, X: dict[str, int]) -> bool:
 
 
 def phi(delta: Q) -> Q:
-    return max([Q(0)] + [(a + b) * delta - a * b for a, b in zip(BREAKPOINTS, BREAKPOINTS[1:])])
+    return max([Q(0)] + [(a + b) * delta - a * b for a, b in itertools.pairwise(BREAKPOINTS)])
 
 
 def mix_penalty(tiny: Tiny, x: dict[tuple[str, str], int]) -> Q:

@@ -101,7 +101,7 @@ CASES = {
                    ["municipalities.csv:2: name: empty cell: a value is required"]),
     "cell count": (replace_line("targets.csv", 3, "A,amv,1,7"),
                    ["targets.csv:3: row has 4 cells, the header (line 1) has 3"]),
-    "not utf-8": ({"municipalities.csv": "code,name,region,population\nA,Aa,R,10\n".encode()
+    "not utf-8": ({"municipalities.csv": b"code,name,region,population\nA,Aa,R,10\n"
                    + "B,Sûdwest,R,20\n".encode("cp1252")},
                   ["municipalities.csv:3: not valid UTF-8"]),
     "location status": (replace_line("locations.csv", 2, "L1,A,asylum,5,,open"),

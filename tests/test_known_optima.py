@@ -6,9 +6,10 @@ import tomllib
 from fractions import Fraction
 
 import pytest
-from conftest import SMALL, SOLVERS
 
 import lirt_opt
+
+from conftest import SMALL, SOLVERS
 
 TABLE = tomllib.loads((SMALL / "known_optima.toml").read_text())
 

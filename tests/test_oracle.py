@@ -13,11 +13,13 @@ import random
 from fractions import Fraction as Q
 
 import pytest
-from conftest import write_tiny
-from oracle import BREAKPOINTS, Tiny, mix_penalty, solve as oracle_solve
 
 import lirt_opt
 from lirt_opt.balance import MIX_BREAKPOINTS
+
+from conftest import write_tiny
+from oracle import BREAKPOINTS, Tiny, mix_penalty
+from oracle import solve as oracle_solve
 
 N_RANDOM = 240  # HiGHS on all of them
 CBC_EVERY = 3  # CBC on every third
