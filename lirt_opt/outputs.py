@@ -107,7 +107,8 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
     return summary
 
 
-def _json(data: Any) -> str:
+def json_text(data: Any) -> str:
+    """JSON text as lirt-opt writes it (indented, UTF-8, newline at the end)."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -136,8 +137,8 @@ def write_result(result: SolveResult, directory: Path) -> list[Path]:
     else:
         drop(PROPOSAL_CSV, EXCHANGES_CSV)
         if result.diagnosis is not None:
-            put(DIAGNOSIS_JSON, _json(result.diagnosis.as_dict()))
+            put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
         else:
             drop(DIAGNOSIS_JSON)
-    put(SUMMARY_JSON, _json(summary_dict(result)))
+    put(SUMMARY_JSON, json_text(summary_dict(result)))
     return written

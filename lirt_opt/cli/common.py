@@ -1,0 +1,144 @@
+"""Shared pieces of the command line: the click group, error handling, text formatting.
+
+Exit codes (SPEC §5): 0 ok / proposal written; 1 infeasible (diagnosis written) or,
+for ``check``, a rule fails; 2 invalid input; 3 solver failed or stopped without a
+proposal. Bad input never shows a traceback (set LIRT_OPT_DEBUG=1 to see one for
+an internal error).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import InvalidInstance, LirtError, Problem
+from ..instance import Instance
+
+EXIT_OK, EXIT_FAIL, EXIT_INVALID, EXIT_SOLVER = 0, 1, 2, 3
+
+
+# ---------------------------------------------------------------------------- formatting
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[bool] | None = None
+          ) -> str:
+    """A plain text table; numbers right-aligned."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    right = right or [i > 0 for i in range(len(header))]
+    lines = []
+    for n, r in enumerate(cells):
+        lines.append("  ".join(c.rjust(w) if right[i] else c.ljust(w)
+                               for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def fmt_load(x: Fraction | float | None) -> str:
+    return "-" if x is None else f"{float(x):.3f}"
+
+
+def fmt_num(x: Fraction | int | float) -> str:
+    x = Fraction(x)
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.2f}"
+
+
+def region_rows(inst: Instance, places: dict[tuple[str, str], int] | None,
+                loads: dict[str, Fraction]) -> list[list[Any]]:
+    regions: dict[str, list[str]] = {}
+    for m in inst.municipalities:
+        regions.setdefault(m.region, []).append(m.code)
+    rows = []
+    total_t = total_p = 0
+    for region, codes in sorted(regions.items()):
+        t = sum(inst.target(c, g) for c in codes for g in inst.group_ids)
+        p = sum(places[c, g] for c in codes for g in inst.group_ids) if places else None
+        ls = [loads[c] for c in codes if c in loads]
+        rows.append([region, len(codes), t, "-" if p is None else p,
+                     fmt_load(max(ls) if ls else None), fmt_load(min(ls) if ls else None)])
+        total_t += t
+        total_p += p or 0
+    all_loads = list(loads.values())
+    rows.append(["total", len(inst.municipalities), total_t, total_p if places else "-",
+                 fmt_load(max(all_loads) if all_loads else None),
+                 fmt_load(min(all_loads) if all_loads else None)])
+    return rows
+
+
+def print_problems(problems: Sequence[Problem], err: bool = True) -> None:
+    for p in problems:
+        click.echo(str(p), err=err)
+
+
+def diagnosis_lines(diag: Any) -> list[str]:
+    lines = []
+    if diag.conflicts:
+        lines.append("Bounds that contradict each other:")
+        for c in diag.conflicts:
+            lines.append(f"  {c.municipality} {c.group}: at least {c.lower} ({c.lower_reason}) but "
+                         f"at most {c.upper} ({c.upper_reason})")
+    if diag.parts:
+        lines.append(f"Smallest total shortfall: {fmt_num(diag.total)} task units"
+                     + ("" if diag.proven else " (not proven minimal: the solver stopped early)"))
+        lines.append(table(["pool", "group", "target", "short (places)", "short (task units)"],
+                           [[p.pool, p.group, p.target, fmt_num(p.places), fmt_num(p.task_units)]
+                            for p in diag.parts], right=[False, False, True, True, True]))
+    elif not diag.conflicts:
+        lines.append("No shortfall: a closing proposal exists.")
+    if diag.message:
+        lines.append(diag.message)
+    return lines
+
+
+# ---------------------------------------------------------------------------- error handling
+def guarded(fn: Callable[..., int]) -> Callable[..., None]:
+    """Run a command; map lirt errors to exit codes with a message, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = fn(*args, **kwargs)
+        except InvalidInstance as exc:
+            errors = [p for p in exc.problems if p.severity == "error"]
+            print_problems(exc.problems)
+            click.echo(f"invalid input: {len(errors)} error(s)", err=True)
+            code = EXIT_INVALID
+        except LirtError as exc:
+            click.echo(f"error: {exc}", err=True)
+            code = exc.exit_code
+        except (click.ClickException, click.Abort, click.exceptions.Exit):
+            raise
+        except BrokenPipeError:  # output piped into `head`: stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = EXIT_OK
+        except Exception as exc:  # an internal error: say so plainly, keep the trace for debugging
+            if os.environ.get("LIRT_OPT_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                       "(set LIRT_OPT_DEBUG=1 for the traceback)", err=True)
+            code = EXIT_SOLVER
+        sys.exit(code)
+
+    return wrapper
+
+
+scenario_option = click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Scenario TOML applied on top of the instance.")
+instance_argument = click.argument("instance", type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lirt-opt")
+def main() -> None:
+    """lirt-opt: balanced, verifiable distribution proposals of reception places."""
+
+
