@@ -77,5 +77,5 @@ def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveRe
     if isinstance(proposal, Proposal):
         places: Mapping[tuple[str, str], int] = proposal.places
         flows: tuple[ExchangeFlow, ...] = proposal.exchanges
-        return check_proposal(instance, places, flows)
+        return check_proposal(instance, places, flows, sites=proposal.sites)
     return check_directory(instance, proposal)

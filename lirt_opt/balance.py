@@ -51,7 +51,7 @@ from typing import Literal
 
 import pulp
 
-from .instance import Pool
+from .instance import Location, Pool
 from .model import PoolModel
 from .solver import Clock, RunResult, SolverOptions, run
 
@@ -76,6 +76,8 @@ class PoolOutcome:
     status: PoolStatus
     places: dict[tuple[str, str], int] | None = None
     exchanges: dict[tuple[str, str], int] | None = None
+    site_places: dict[tuple[str, str], int] | None = None  # p[l,g]
+    milestone_exchanges: dict[tuple[int, str, str], int] | None = None  # e^k[g,h]
     levels: list[Level] = field(default_factory=list)
     runs: list[tuple[str, RunResult]] = field(default_factory=list)  # (stage, result)
     message: str = ""
@@ -131,6 +133,8 @@ class LeximinDriver:
                     or self.sorted_loads(places) <= self.sorted_loads(self.outcome.places)):
                 self.outcome.places = places
                 self.outcome.exchanges = self.pm.exchange_values()
+                self.outcome.site_places = self.pm.site_values()
+                self.outcome.milestone_exchanges = self.pm.milestone_exchange_values()
         if not result.proven_optimal:
             if result.termination == "infeasible" and self.outcome.places is not None:
                 raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
@@ -307,10 +311,36 @@ class LeximinDriver:
         best = result.objective or 0.0
         pm.add_row("tie-break", "mix", objective <= best + 1e-6 * (1 + abs(best)))
 
+    def fewest_sites(self) -> None:
+        """Objective 'sites': fewest newly opened (planned or candidate) sites; then fixed."""
+        pm = self.pm
+        if not pm.opened:
+            return
+        self.solve("objective: fewest new sites", pm.new_sites())
+        opened = sum(1 for loc in pm.sites if loc.optional and self.is_open(loc))
+        pm.add_row("objective", "sites", pm.new_sites() <= opened + 0.5)
+
+    def is_open(self, loc: Location) -> bool:
+        places = self.outcome.site_places or {}
+        return sum(places.get((loc.id, g), 0) for g in loc.groups) > 0
+
+    def lowest_cost(self) -> None:
+        """Objective 'cost': lowest sum of cost per place per year x places; then fixed."""
+        pm = self.pm
+        if not any(loc.cost for loc in pm.sites):
+            return
+        result = self.solve("objective: lowest cost", pm.site_cost())
+        best = result.objective or 0.0
+        pm.add_row("objective", "cost", pm.site_cost() <= best + 1e-6 * (1 + abs(best)))
+
     def run(self) -> PoolOutcome:
         out = self.outcome
+        stages = {"balance": self.leximin, "sites": self.fewest_sites, "cost": self.lowest_cost}
         try:
-            self.leximin()
+            for name in self.pm.instance.objective_order:
+                stages[name]()
+            if self.outcome.places is None:  # no stage needed a solver run
+                self.solve("feasibility", 0.0)
             self.tie_breaks()
             out.status = "optimal"
         except _Stopped as stop:

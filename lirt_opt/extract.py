@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -16,17 +17,38 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ExchangeFlow:
-    """``places`` of group ``source`` in ``pool`` counted for group ``target``."""
+    """``places`` of group ``source`` in ``pool`` counted for group ``target``; ``date`` is a
+    milestone's date, or None for the task due by the deadline."""
 
     pool: str
     source: str
     target: str
     places: Fraction
     rate: Fraction
+    date: date | None = None
 
     @property
     def credited(self) -> Fraction:
         return self.places * self.rate
+
+
+@dataclass(frozen=True)
+class SitePlaces:
+    """What a proposal does with one site. ``places`` per group for a site that counts; a site
+    that does not count has no counted places (an existing one still hosts its capacity)."""
+
+    id: str
+    municipality: str
+    groups: tuple[str, ...]
+    status: str
+    opened: bool
+    places: Mapping[str, int]
+    counts: bool
+    reason: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.places.values())
 
 
 @dataclass(frozen=True)
@@ -35,6 +57,12 @@ class Proposal:
 
     places: Mapping[tuple[str, str], int]
     exchanges: tuple[ExchangeFlow, ...]
+    sites: tuple[SitePlaces, ...] = ()
+
+    @property
+    def new_sites(self) -> int:
+        """Planned and candidate sites the proposal opens."""
+        return sum(1 for s in self.sites if s.opened and s.status != "existing")
 
     def to_frame(self, instance: Instance) -> pd.DataFrame:
         """One row per municipality and group: code, name, region, pool, group, target,
@@ -58,14 +86,26 @@ class Proposal:
         import pandas as pd
 
         return pd.DataFrame([{"pool": f.pool, "from": f.source, "to": f.target,
-                              "places": float(f.places), "credited": float(f.credited)}
+                              "places": float(f.places), "credited": float(f.credited),
+                              "date": f.date.isoformat() if f.date else None}
                              for f in self.exchanges],
-                            columns=["pool", "from", "to", "places", "credited"])
+                            columns=["pool", "from", "to", "places", "credited", "date"])
+
+    def sites_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([{"id": s.id, "municipality": s.municipality,
+                              "groups": "|".join(s.groups), "status": s.status,
+                              "opened": s.opened, "places": s.total, "counts": s.counts,
+                              "reason": s.reason} for s in self.sites],
+                            columns=["id", "municipality", "groups", "status", "opened", "places",
+                                     "counts", "reason"])
 
 
 def extract(instance: Instance, outcomes: Iterable[PoolOutcome]) -> Proposal:
     places: dict[tuple[str, str], int] = {}
     flows: list[ExchangeFlow] = []
+    sites: list[SitePlaces] = []
     rates = {(ex.source, ex.target): ex.rate for ex in instance.exchanges}
     for out in outcomes:
         if out.places is None or out.exchanges is None:
@@ -74,4 +114,20 @@ def extract(instance: Instance, outcomes: Iterable[PoolOutcome]) -> Proposal:
         for (g, h), n in sorted(out.exchanges.items()):
             if n > 0:
                 flows.append(ExchangeFlow(out.pool.id, g, h, Fraction(n), rates[g, h]))
-    return Proposal(places=places, exchanges=tuple(flows))
+        for (k, g, h), n in sorted((out.milestone_exchanges or {}).items()):
+            if n > 0:
+                flows.append(ExchangeFlow(out.pool.id, g, h, Fraction(n), rates[g, h],
+                                          instance.milestones[k].date))
+        at_sites = out.site_places or {}
+        for m in out.pool.members:
+            for loc in instance.sites_of(m):
+                counts, reason = instance.site_counts(loc)
+                if counts:
+                    split = {g: at_sites.get((loc.id, g), 0) for g in loc.groups}
+                    opened = not loc.optional or sum(split.values()) > 0
+                else:
+                    split, opened = {}, not loc.optional
+                sites.append(SitePlaces(loc.id, m, loc.groups, loc.status, opened, split,
+                                        counts, reason))
+    return Proposal(places=places, exchanges=tuple(flows),
+                    sites=tuple(sorted(sites, key=lambda s: s.id)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 
@@ -49,12 +49,52 @@ class Bound:
 
 @dataclass(frozen=True)
 class Location:
+    """A reception site. Several groups share one capacity."""
+
     id: str
     municipality: str
-    group: str
+    groups: tuple[str, ...]
     capacity: int
     available_from: date | None
-    status: str
+    status: str  # existing | planned | candidate
+    min_size: int | None = None  # empty: 1
+    available_until: date | None = None
+    cost: Fraction | None = None  # euros per place per year; empty: 0
+
+    @property
+    def optional(self) -> bool:
+        """Planned and candidate sites are opened or not by the model."""
+        return self.status != "existing"
+
+
+@dataclass(frozen=True)
+class Counting:
+    """[counting] rules: which sites count for the task."""
+
+    min_places: int = 0
+    min_years: Fraction = Fraction(0)
+    count_candidates: bool = True
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: date
+    share: Fraction
+
+
+DEFAULT_OBJECTIVE_ORDER = ("balance", "sites", "cost")
+
+
+def add_years(day: date, years: Fraction) -> date:
+    """``day`` plus ``years``: whole years on the calendar (29 February -> 28 February), a
+    fraction of a year as that fraction of 365.2425 days, rounded up."""
+    whole = int(years)
+    try:
+        shifted = day.replace(year=day.year + whole)
+    except ValueError:  # 29 February in a year that has none
+        shifted = day.replace(year=day.year + whole, day=28)
+    rest = years - whole
+    return shifted + timedelta(days=math.ceil(rest * Fraction(3652425, 10000))) if rest else shifted
 
 
 @dataclass(frozen=True)
@@ -98,6 +138,9 @@ class Instance:
     files_read: tuple[str, ...]
     scenario: ScenarioInfo | None = None
     warnings: tuple[Problem, ...] = ()
+    counting: Counting = Counting()
+    milestones: tuple[Milestone, ...] = ()
+    objective_order: tuple[str, ...] = DEFAULT_OBJECTIVE_ORDER
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     # ---- lookups -------------------------------------------------------------
@@ -153,19 +196,58 @@ class Instance:
     def pool_target(self, pool: Pool, gid: str) -> int:
         return sum(self.target(m, gid) for m in pool.members)
 
-    def counts_by_deadline(self, loc: Location) -> bool:
-        """A location's places count when available on or before the deadline."""
-        if loc.available_from is None or self.deadline is None:
-            return True
-        return loc.available_from <= self.deadline
+    # ---- sites ---------------------------------------------------------------------
+    def site_counts(self, loc: Location) -> tuple[bool, str]:
+        """Whether a site's places count for the task, and if not, why (in words)."""
+        dl, rule = self.deadline, self.counting
+        if loc.status == "candidate" and not rule.count_candidates:
+            return False, "candidate sites do not count ([counting] count_candidates = false)"
+        if dl is not None and loc.available_from is not None and loc.available_from > dl:
+            return False, (f"available from {loc.available_from.isoformat()}, after the deadline "
+                           f"{dl.isoformat()}")
+        if dl is not None and loc.available_until is not None:
+            if loc.available_until < dl:
+                return False, (f"available until {loc.available_until.isoformat()}, before the "
+                               f"deadline {dl.isoformat()}")
+            if rule.min_years > 0:
+                needed = add_years(dl, rule.min_years)
+                if loc.available_until < needed:
+                    return False, (f"available until {loc.available_until.isoformat()}: less than "
+                                   f"{float(rule.min_years):g} years after the deadline "
+                                   f"{dl.isoformat()} (needs {needed.isoformat()})")
+        if loc.capacity < rule.min_places:
+            return False, (f"capacity {loc.capacity} is below the counting minimum of "
+                           f"{rule.min_places} places")
+        return True, ""
+
+    def site_min_size(self, loc: Location) -> int:
+        """Fewest places an opened site hosts: its min_size (default 1), and for a site that
+        counts at least [counting] min_places."""
+        return max(loc.min_size or 1, self.counting.min_places)
+
+    def sites_of(self, code: str) -> tuple[Location, ...]:
+        """The sites of a municipality, by id."""
+        if self.locations is None:
+            return ()
+        cache = self._cache.setdefault("sites_of", {})
+        if code not in cache:  # type: ignore[operator]
+            cache[code] = tuple(sorted((loc for loc in self.locations  # type: ignore[index]
+                                        if loc.municipality == code), key=lambda loc: loc.id))
+        return cache[code]  # type: ignore[index]
+
+    def available_on(self, loc: Location, day: date) -> bool:
+        """Is the site available on ``day`` (a milestone date)?"""
+        return ((loc.available_from is None or loc.available_from <= day)
+                and (loc.available_until is None or loc.available_until >= day))
 
     def place_bounds(self, code: str, gid: str) -> PlaceBound:
         """Lower and upper bound on x[m,g] (SPEC §3, 'Bounds on x[m,g]').
 
-        lower = max(bounds.min, places of existing locations that count by the deadline)
-        upper = min(bounds.max, capacity of locations available by the deadline), the
-        capacity term only when locations.csv is given; a municipality with fair share
-        0 gets upper = lower (no places above its lower bounds).
+        lower = max(bounds.min, places of existing counting sites that serve only g)
+        upper = min(bounds.max, capacity of the counting sites that serve g), the site terms
+        only when locations.csv is given; without sites, a municipality with fair share 0
+        gets upper = lower (no places above its lower bounds). With sites the F = 0 rule
+        keeps its planned and candidate sites closed (model.add_site_variables).
         """
         b = self.bounds.get((code, gid), Bound())
         lower, lower_reason = 0, "no lower bound"
@@ -176,15 +258,15 @@ class Instance:
         if b.max is not None:
             upper, upper_reason = b.max, f"bounds.csv max {b.max}"
         if self.locations is not None:
-            mine = [loc for loc in self.locations if loc.municipality == code and loc.group == gid
-                    and self.counts_by_deadline(loc)]
-            existing = sum(loc.capacity for loc in mine if loc.status == "existing")
+            mine = [loc for loc in self.sites_of(code) if gid in loc.groups
+                    and self.site_counts(loc)[0]]
+            existing = sum(loc.capacity for loc in mine
+                           if loc.status == "existing" and loc.groups == (gid,))
             if existing > lower:
-                lower, lower_reason = existing, f"existing locations {existing}"
+                lower, lower_reason = existing, f"existing sites {existing}"
             capacity = sum(loc.capacity for loc in mine)
             if upper is None or capacity < upper:
-                when = f" available by {self.deadline.isoformat()}" if self.deadline else ""
-                upper, upper_reason = capacity, f"capacity of locations{when} {capacity}"
-        if self.fair_share(code) == 0 and (upper is None or upper > lower):
+                upper, upper_reason = capacity, f"capacity of counting sites {capacity}"
+        elif self.fair_share(code) == 0 and (upper is None or upper > lower):
             upper, upper_reason = lower, "fair share 0: no places above the lower bound"
         return PlaceBound(lower, upper, lower_reason, upper_reason)

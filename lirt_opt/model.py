@@ -18,7 +18,7 @@ from typing import Any
 
 import pulp
 
-from .instance import Instance, Pool
+from .instance import Instance, Location, Pool
 
 
 @dataclass
@@ -35,6 +35,11 @@ class PoolModel:
     F: dict[str, Fraction] = field(default_factory=dict)  # fair share F[m]
     loaded: tuple[str, ...] = ()  # municipalities with F[m] > 0 (they have a load)
     shortfall: dict[str, pulp.LpVariable] = field(default_factory=dict)  # s[P,g] (diagnosis only)
+    sites: list[Location] = field(default_factory=list)  # the pool's counting sites, by id
+    not_counting: list[tuple[Location, str]] = field(default_factory=list)  # (site, reason)
+    p: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # p[l,g]
+    opened: dict[str, pulp.LpVariable] = field(default_factory=dict)  # o[l], optional sites
+    e_ms: dict[tuple[int, str, str], pulp.LpVariable] = field(default_factory=dict)  # e^k[g,h]
     _names: itertools.count = field(default_factory=itertools.count)
 
     # ---- names and rows -----------------------------------------------------
@@ -97,6 +102,26 @@ class PoolModel:
     def exchange_values(self) -> dict[tuple[str, str], int]:
         return {k: round(v.varValue or 0.0) for k, v in self.e.items()}
 
+    def site_values(self) -> dict[tuple[str, str], int]:
+        """p[l,g] rounded to whole numbers."""
+        return {k: round(v.varValue or 0.0) for k, v in self.p.items()}
+
+    def milestone_exchange_values(self) -> dict[tuple[int, str, str], int]:
+        return {k: round(v.varValue or 0.0) for k, v in self.e_ms.items()}
+
+    def site_places(self, loc: Location) -> pulp.LpAffineExpression:
+        """z[l] = sum_g p[l,g]."""
+        return pulp.lpSum(self.p[loc.id, g] for g in loc.groups)
+
+    def new_sites(self) -> pulp.LpAffineExpression:
+        """Number of newly opened (planned or candidate) sites: sum_l o[l]."""
+        return pulp.lpSum(self.opened.values())
+
+    def site_cost(self) -> pulp.LpAffineExpression:
+        """sum_l cost[l] * z[l] (euros per year)."""
+        return pulp.lpSum(float(loc.cost) * self.site_places(loc) for loc in self.sites
+                          if loc.cost)
+
     def load(self, m: str, places: dict[tuple[str, str], int]) -> Fraction:
         """L[m] = E[m] / F[m], exactly."""
         return sum((self.weight(g) * places[m, g] for g in self.groups), Fraction(0)) / self.F[m]
@@ -132,7 +157,73 @@ def add_exchange_variables(pm: PoolModel) -> None:
         pm.e[ex.source, ex.target] = pulp.LpVariable(pm.name("e"), lowBound=0, cat=pulp.LpInteger)
 
 
+def add_site_variables(pm: PoolModel) -> None:
+    """For every site l of the pool that counts: p[l,g] whole >= 0 for each group g it serves,
+    and for a planned or candidate site o[l] in {0, 1} (opened or not). A municipality with
+    fair share 0 opens no site (o[l] = 0). Sites that do not count are kept, with their
+    reason, in ``not_counting``: their places do not count for the task."""
+    inst = pm.instance
+    for m in pm.pool.members:
+        for loc in inst.sites_of(m):
+            counts, reason = inst.site_counts(loc)
+            if not counts:
+                pm.not_counting.append((loc, reason))
+                continue
+            pm.sites.append(loc)
+            for g in loc.groups:
+                pm.p[loc.id, g] = pulp.LpVariable(pm.name("p"), lowBound=0, upBound=loc.capacity,
+                                                  cat=pulp.LpInteger)
+            if loc.optional:
+                pm.opened[loc.id] = pulp.LpVariable(
+                    pm.name("o"), lowBound=0, upBound=0 if pm.F[m] == 0 else 1, cat=pulp.LpInteger)
+
+
 # ---------------------------------------------------------------------------- rows
+def add_site_rows(pm: PoolModel) -> None:
+    """Sites: an existing site hosts its capacity, z[l] = cap[l]; an optional one hosts
+    nothing or between its minimum and its capacity, minsize[l] o[l] <= z[l] <= cap[l] o[l];
+    and x[m,g] = sum of p[l,g] over m's counting sites serving g."""
+    inst = pm.instance
+    for loc in pm.sites:
+        z = pm.site_places(loc)
+        if not loc.optional:
+            pm.add_row("site existing", loc.id, z == loc.capacity)
+        else:
+            o = pm.opened[loc.id]
+            pm.add_row("site capacity", loc.id, z - loc.capacity * o <= 0)
+            pm.add_row("site min size", loc.id, z - inst.site_min_size(loc) * o >= 0)
+    for m in pm.pool.members:
+        for g in pm.groups:
+            at_sites = [pm.p[loc.id, g] for loc in pm.sites
+                        if loc.municipality == m and g in loc.groups]
+            pm.add_row("site sum", (m, g), pm.x[m, g] - pulp.lpSum(at_sites) == 0)
+
+
+def add_milestone_rows(pm: PoolModel) -> None:
+    """For every milestone k (date d_k, share s_k) and group g, with the places of the sites
+    available on d_k, X^k[P,g] = sum p[l,g], and exchanges e^k of their own:
+    X^k - sum_h e^k[g,h] + sum_k' rate e^k[k',g] >= s_k T[P,g], sum_h e^k[g,h] <= X^k[P,g],
+    sum_k' rate e^k[k',g] <= max_import_share[g] s_k T[P,g]."""
+    inst = pm.instance
+    for k, ms in enumerate(inst.milestones):
+        for ex in inst.exchanges:
+            pm.e_ms[k, ex.source, ex.target] = pulp.LpVariable(pm.name("ek"), lowBound=0,
+                                                               cat=pulp.LpInteger)
+        for g in pm.groups:
+            own = pulp.lpSum(pm.p[loc.id, g] for loc in pm.sites
+                             if g in loc.groups and inst.available_on(loc, ms.date))
+            out = pulp.lpSum(v for (kk, a, _), v in pm.e_ms.items() if kk == k and a == g)
+            inn = pulp.lpSum(float(pm.rate(a, h)) * v for (kk, a, h), v in pm.e_ms.items()
+                             if kk == k and h == g)
+            task = ms.share * inst.pool_target(pm.pool, g)
+            pm.add_row("milestone cover", (k, g), own - out + inn >= float(task))
+            if any(a == g for (kk, a, _) in pm.e_ms if kk == k):
+                pm.add_row("milestone own", (k, g), out - own <= 0)
+            if any(h == g for (kk, _, h) in pm.e_ms if kk == k):
+                limit = inst.group(g).max_import_share * task
+                pm.add_row("milestone import", (k, g), inn <= float(limit))
+
+
 def add_shortfall_variables(pm: PoolModel) -> None:
     """s[P,g] >= 0: the part of T[P,g] left uncovered (only in the diagnosis model)."""
     for g in pm.groups:
@@ -178,9 +269,14 @@ def build_pool_model(instance: Instance, pool: Pool, with_shortfall: bool = Fals
     pm.loaded = tuple(m for m in pool.members if pm.F[m] > 0)
     add_place_variables(pm, relax_conflicts)
     add_exchange_variables(pm)
+    if instance.locations is not None:
+        add_site_variables(pm)
     if with_shortfall:
         add_shortfall_variables(pm)
     add_pool_cover_rows(pm)
     add_own_places_rows(pm)
     add_import_share_rows(pm)
+    if instance.locations is not None:
+        add_site_rows(pm)
+        add_milestone_rows(pm)
     return pm

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .verify import EXCHANGE_COLUMNS, EXCHANGES_CSV, PROPOSAL_COLUMNS, PROPOSAL_CSV
+from .verify import EXCHANGE_COLUMNS, EXCHANGES_CSV, PROPOSAL_COLUMNS, PROPOSAL_CSV, SITE_COLUMNS, SITES_CSV
 
 if TYPE_CHECKING:
     from .pipeline import SolveResult
@@ -102,9 +102,56 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
         "message": result.message,
         "lirt_opt_version": __version__,
     }
+    if inst.locations is not None:
+        summary["sites"] = sites_summary(result)
+    if inst.milestones:
+        summary["milestones"] = [
+            {"date": ms.date.isoformat(), "share": float(ms.share),
+             "pools": [] if result.check is None or result.proposal is None else [
+                 {"pool": c.pool, "group": c.group, "task": number(c.due),
+                  "places": number(c.places), "exchanged_out": number(c.exchanged_out),
+                  "credited": number(c.credited), "covered": number(c.covered),
+                  "margin": number(c.margin)}
+                 for c in result.check.milestone_covers if c.date == ms.date]}
+            for ms in inst.milestones]
     if result.status == "error" and result.check is not None:
         summary["verifier_failures"] = [str(f) for f in result.check.failures]
     return summary
+
+
+def sites_summary(result: SolveResult) -> dict[str, Any]:
+    """Counts of existing, newly opened and non-counting sites, and every exclusion's reason."""
+    inst = result.instance
+    assert inst.locations is not None
+    reasons = [{"id": loc.id, "municipality": loc.municipality, "reason": why}
+               for loc in sorted(inst.locations, key=lambda loc: loc.id)
+               for counts, why in [inst.site_counts(loc)] if not counts]
+    summary: dict[str, Any] = {
+        "total": len(inst.locations),
+        "existing": sum(1 for loc in inst.locations if loc.status == "existing"),
+        "not_counting": reasons,
+    }
+    if result.proposal is not None:
+        summary["opened_new"] = result.proposal.new_sites
+        summary["opened_new_ids"] = [s.id for s in result.proposal.sites
+                                     if s.opened and s.status != "existing"]
+        costs = {loc.id: loc.cost for loc in inst.locations if loc.cost}
+        summary["cost_per_year"] = number(sum(
+            (costs[s.id] * s.total for s in result.proposal.sites if s.id in costs and s.counts),
+            Fraction(0)))
+    return summary
+
+
+def site_rows(result: SolveResult) -> list[list[Any]]:
+    assert result.proposal is not None
+    rows = []
+    for s in result.proposal.sites:
+        loc = next(loc for loc in result.instance.locations or () if loc.id == s.id)
+        total = s.total if s.counts else (loc.capacity if s.opened else 0)
+        rows.append([s.id, s.municipality, "|".join(s.groups), s.status,
+                     "true" if s.opened else "false", total, "true" if s.counts else "false",
+                     s.reason, "|".join(f"{g}:{n}" for g, n in s.places.items())])
+    return rows
 
 
 def json_text(data: Any) -> str:
@@ -131,11 +178,15 @@ def write_result(result: SolveResult, directory: Path) -> list[Path]:
             (m.code, m.name, m.region, g, inst.target(m.code, g), p.places[m.code, g])
             for m in inst.municipalities for g in inst.group_ids)))
         put(EXCHANGES_CSV, csv_text(EXCHANGE_COLUMNS, (
-            (f.pool, f.source, f.target, number(f.places), number(f.credited))
-            for f in p.exchanges)))
+            (f.pool, f.source, f.target, number(f.places), number(f.credited),
+             f.date.isoformat() if f.date else "") for f in p.exchanges)))
+        if inst.locations is not None:
+            put(SITES_CSV, csv_text(SITE_COLUMNS, site_rows(result)))
+        else:
+            drop(SITES_CSV)
         drop(DIAGNOSIS_JSON)
     else:
-        drop(PROPOSAL_CSV, EXCHANGES_CSV)
+        drop(PROPOSAL_CSV, EXCHANGES_CSV, SITES_CSV)
         if result.diagnosis is not None:
             put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
         else:

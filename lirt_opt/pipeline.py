@@ -152,7 +152,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     else:
         proposal = extract(instance, outcomes)                     # extract
         t2 = time.perf_counter()
-        report = check(instance, proposal.places, proposal.exchanges)   # verify
+        report = check(instance, proposal.places, proposal.exchanges,   # verify
+                       sites=proposal.sites if instance.locations is not None else None)
         timings["verify"] = time.perf_counter() - t2
         result.check = report
         if report.ok:

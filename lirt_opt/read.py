@@ -83,6 +83,20 @@ def parse_cell(col: schema.Column, text: str) -> tuple[Any, str | None]:
         return INVALID, "empty cell: a value is required"
     if col.type in (schema.CODE, schema.TEXT):
         return text, None
+    if col.type == schema.GROUPS:
+        groups = tuple(part.strip() for part in text.split("|"))
+        if any(not g for g in groups):
+            return INVALID, f"'{text}' has an empty group between the | separators"
+        if len(set(groups)) != len(groups):
+            return INVALID, f"'{text}' names a group twice"
+        return groups, None
+    if col.type == schema.NUMBER:
+        if not _INT_RE.match(text) and not _DEC_RE.match(text):
+            return INVALID, f"'{text}' is not a number"
+        number = Fraction(text.replace(",", "."))
+        if number < 0:
+            return INVALID, f"{text} is negative"
+        return number, None
     if col.type == schema.INT:
         value: int
         if _INT_RE.match(text):

@@ -19,10 +19,18 @@ from . import schema
 from .errors import Problem
 from .instance import ScenarioInfo
 from .read import INVALID, RawInstance, Row, TomlDoc, parse_cell, read_toml
-from .validate import Settings, as_date, parse_exchange, parse_group
+from .validate import (
+    Settings,
+    as_date,
+    parse_counting,
+    parse_exchange,
+    parse_group,
+    parse_milestones,
+    parse_objective,
+)
 
 _KEYS = {"name", "description", "pool", "deadline", "groups", "exchange", "remove_exchange",
-         "bounds", "exclude_locations", "locations"}
+         "bounds", "exclude_locations", "locations", "counting", "milestones", "objective"}
 
 
 def _cell_text(value: Any) -> str | None:
@@ -60,7 +68,7 @@ def _table_rows(doc: TomlDoc, key: str, table: schema.Table, problems: list[Prob
         for col in table.columns:
             line = doc.line_of(*where, col.name) or doc.line_of(*where)
             if col.name not in body:
-                if col.empty_ok or col.name in optional:
+                if col.empty_ok or not col.required or col.name in optional:
                     values[col.name] = None
                     continue
                 problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
@@ -155,6 +163,25 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
                 kept.append(row)
             settings.exchanges = kept
 
+    if "counting" in d:
+        before = settings.counting
+        settings.counting = parse_counting(doc, d["counting"], problems, before)
+        for key in ("min_places", "min_years", "count_candidates"):
+            if getattr(before, key) != getattr(settings.counting, key):
+                overrides.append(f"counting.{key}: {_fmt(getattr(before, key))} -> "
+                                 f"{_fmt(getattr(settings.counting, key))}")
+    if "milestones" in d:
+        settings.milestones = parse_milestones(doc, d["milestones"], problems)
+        overrides.append("milestones: " + (", ".join(
+            f"{r.get('date').isoformat()} share {_fmt(r.get('share'))}" for r in settings.milestones)
+            or "none"))
+    if "objective" in d:
+        order = parse_objective(doc, d["objective"], problems)
+        if order is not None:
+            overrides.append(f"objective.order: {', '.join(settings.objective_order)} -> "
+                             f"{', '.join(order)}")
+            settings.objective_order = order
+
     bound_rows = _table_rows(doc, "bounds", schema.BOUNDS, problems)
     if bound_rows:
         existing = raw.tables.get(schema.BOUNDS.file) or []
@@ -203,8 +230,10 @@ def _apply_locations(doc: TomlDoc, raw: RawInstance, problems: list[Problem],
         locations = [r for r in locations or [] if r.get("id") not in ids] + added
         for r in added:
             verb = "replaced" if r.get("id") in replaced else "added"
+            served = r.get("group")
+            served = "|".join(served) if isinstance(served, tuple) else _fmt(served)
             overrides.append(f"location {r.get('id')}: {verb} ({r.get('municipality')}, "
-                             f"{r.get('group')}, capacity {_fmt(r.get('capacity'))}, "
+                             f"{served}, capacity {_fmt(r.get('capacity'))}, "
                              f"{r.get('status')})")
     if exclude or added:
         raw.tables[schema.LOCATIONS.file] = locations

@@ -16,11 +16,13 @@ TEXT = "text"  # free text
 INT = "int"  # whole number
 DATE = "date"  # ISO date YYYY-MM-DD
 ENUM = "enum"  # one of `choices`
-NUMBER = "number"  # decimal number (TOML only)
+NUMBER = "number"  # decimal number >= 0 ("12.5" or "12,5")
+GROUPS = "groups"  # one or more group ids separated by "|"
 BOOL = "bool"  # true/false (TOML only)
 
 POOL_CHOICES = ("municipality", "region", "province")
 LOCATION_STATUSES = ("existing", "planned", "candidate")
+OBJECTIVES = ("balance", "sites", "cost")
 
 
 @dataclass(frozen=True)
@@ -97,21 +99,30 @@ BOUNDS = Table(
 LOCATIONS = Table(
     file="locations.csv",
     description=(
-        "Reception locations. When this file is given, a municipality's places of a "
-        "group are bounded above by the capacity of its locations of that group that "
-        "are available on or before the deadline, and below by its existing locations."
+        "Reception sites. When this file is given, places are provided at sites: a site "
+        "of status existing is in use and hosts its capacity; planned and candidate sites "
+        "are opened or not by the model, and an opened site hosts between its min_size and "
+        "its capacity. Only sites that count (available by the deadline and meeting the "
+        "[counting] rules) count for the task; every other site is listed with its reason."
     ),
     required=False,
     key=("id",),
     columns=(
-        Column("id", CODE, "Location id, unique in the instance."),
+        Column("id", CODE, "Site id, unique in the instance."),
         Column("municipality", CODE, "Municipality code (municipalities.csv)."),
-        Column("group", CODE, "Target group id served by the location."),
-        Column("capacity", INT, "Places the location can host.", unit="places", minimum=1),
+        Column("group", GROUPS, "Target group(s) the site serves; several separated by | "
+               "share one capacity (e.g. asylum|amv)."),
+        Column("capacity", INT, "Places the site can host.", unit="places", minimum=1),
         Column("available_from", DATE, "Date from which the places are available; empty = now.",
                empty_ok=True, unit="date"),
         Column("status", ENUM, "existing (in use), planned or candidate.",
                choices=LOCATION_STATUSES),
+        Column("min_size", INT, "A site that is used hosts at least this many places; "
+               "empty = 1.", required=False, empty_ok=True, unit="places", minimum=1),
+        Column("available_until", DATE, "Last date the site is available; empty = open-ended.",
+               required=False, empty_ok=True, unit="date"),
+        Column("cost", NUMBER, "Cost per place per year; empty = 0.", required=False,
+               empty_ok=True, unit="euros per place per year"),
     ),
 )
 
@@ -148,6 +159,19 @@ INSTANCE_KEYS: tuple[Key, ...] = (
     Key("exchange[].to", CODE, "Group credited with the exchanged places.", required=True),
     Key("exchange[].rate", NUMBER, "One place of `from` covers `rate` places of `to` (> 0).",
         required=True, unit="places of `to` per place of `from`"),
+    Key("counting.min_places", INT, "A site counts only from this size up: it must be able "
+        "to host, and when used hosts, at least this many places.", default=0, unit="places"),
+    Key("counting.min_years", NUMBER, "A site counts only when available at least this long "
+        "after the deadline (available_until empty or later).", default=0, unit="years"),
+    Key("counting.count_candidates", BOOL, "Whether candidate sites count at all.",
+        default=True),
+    Key("milestones[].date", DATE, "By this date the sites available then must cover `share` "
+        "of every pool's task (with exchanges).", required=True, unit="date"),
+    Key("milestones[].share", NUMBER, "Share of the task due by `date` (0 < share <= 1).",
+        required=True),
+    Key("objective.order", TEXT, "Order of the objectives, a list of balance, sites (fewer "
+        "newly opened sites) and cost (lower cost); must contain balance.",
+        default='["balance", "sites", "cost"]', choices=OBJECTIVES),
 )
 
 SCENARIO_KEYS: tuple[Key, ...] = (
@@ -164,6 +188,11 @@ SCENARIO_KEYS: tuple[Key, ...] = (
     Key("bounds[].municipality / group / min / max", INT, "Sets the bounds of one "
         "(municipality, group) pair, replacing any row of bounds.csv for it; an absent "
         "min or max means no bound."),
+    Key("counting.min_places / min_years / count_candidates", TEXT, "Override the counting "
+        "rules (each key given replaces the instance's)."),
+    Key("milestones[].date / share", DATE, "Replace the instance's milestones (all of them); "
+        "`milestones = []` removes them."),
+    Key("objective.order", TEXT, "Override the objective order."),
     Key("exclude_locations", CODE, "List of location ids to leave out."),
     Key("locations[].id / municipality / group / capacity / available_from / status", TEXT,
         "Adds a location, or replaces the location with the same id."),

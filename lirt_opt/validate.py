@@ -18,7 +18,17 @@ import networkx as nx
 
 from . import schema
 from .errors import Problem, raise_if_errors
-from .instance import Bound, Exchange, Group, Instance, Location, Municipality
+from .instance import (
+    DEFAULT_OBJECTIVE_ORDER,
+    Bound,
+    Counting,
+    Exchange,
+    Group,
+    Instance,
+    Location,
+    Milestone,
+    Municipality,
+)
 from .read import (
     INSTANCE_TOML,
     INVALID,
@@ -29,7 +39,9 @@ from .read import (
     read_instance_dir,
 )
 
-_TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange"}
+_TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange", "counting", "milestones",
+             "objective"}
+_COUNTING_KEYS = {"min_places", "min_years", "count_candidates"}
 _GROUP_KEYS = {"label", "weight", "max_import_share"}
 _EXCHANGE_KEYS = {"from", "to", "rate"}
 
@@ -44,6 +56,9 @@ class Settings:
     groups: dict[str, Row] = field(default_factory=dict)  # id -> label, weight, max_import_share
     exchanges: list[Row] = field(default_factory=list)  # from, to, rate
     origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    counting: Counting = field(default_factory=Counting)
+    milestones: list[Row] = field(default_factory=list)  # date, share
+    objective_order: tuple[str, ...] = DEFAULT_OBJECTIVE_ORDER
 
 
 def as_number(value: Any) -> Fraction | None:
@@ -144,6 +159,90 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
     return Row(doc.file, doc.line_of(*where), values) if ok else None
 
 
+def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Counting) -> Counting:
+    """[counting]: min_places (whole >= 0), min_years (number >= 0), count_candidates (bool)."""
+    if not isinstance(body, dict):
+        problems.append(Problem("error", doc.file, doc.line_of("counting"), "counting",
+                                "must be a table ([counting])"))
+        return base
+    values: dict[str, Any] = {"min_places": base.min_places, "min_years": base.min_years,
+                              "count_candidates": base.count_candidates}
+    for key, value in body.items():
+        line, col = doc.line_of("counting", key), f"counting.{key}"
+        if key not in _COUNTING_KEYS:
+            problems.append(Problem("warning", doc.file, line, col, "unknown key, ignored"))
+        elif key == "count_candidates":
+            if isinstance(value, bool):
+                values[key] = value
+            else:
+                problems.append(Problem("error", doc.file, line, col, "must be true or false"))
+        else:
+            num = as_number(value)
+            if num is None or num < 0 or (key == "min_places" and num.denominator != 1):
+                what = "a whole number >= 0" if key == "min_places" else "a number >= 0"
+                problems.append(Problem("error", doc.file, line, col, f"{value!r} must be {what}"))
+            else:
+                values[key] = int(num) if key == "min_places" else num
+    return Counting(**values)
+
+
+def parse_milestones(doc: TomlDoc, entries: Any, problems: list[Problem]) -> list[Row]:
+    """[[milestones]] date, share (0 < share <= 1)."""
+    if not isinstance(entries, list):
+        problems.append(Problem("error", doc.file, doc.line_of("milestones"), "milestones",
+                                "must be an array of tables ([[milestones]])"))
+        return []
+    rows = []
+    for i, body in enumerate(entries):
+        where, ok = ("milestones", i), True
+        if not isinstance(body, dict):
+            problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]",
+                                    "must be a table ([[milestones]])"))
+            continue
+        for key in sorted(set(body) - {"date", "share"}):
+            problems.append(Problem("warning", doc.file, doc.line_of(*where, key),
+                                    f"milestones[{i + 1}].{key}", "unknown key, ignored"))
+        day, share = as_date(body.get("date")), as_number(body.get("share"))
+        for key, value, bad in (("date", day, "is not a date (YYYY-MM-DD)"),
+                                ("share", share, "must be a number with 0 < share <= 1")):
+            if key not in body:
+                problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]."
+                                        f"{key}", "required key is missing"))
+                ok = False
+            elif value is None or (isinstance(value, Fraction) and not 0 < value <= 1):
+                problems.append(Problem("error", doc.file, doc.line_of(*where, key) or
+                                        doc.line_of(*where), f"milestones[{i + 1}].{key}",
+                                        f"{body[key]!r} {bad}"))
+                ok = False
+        if ok:
+            rows.append(Row(doc.file, doc.line_of(*where), {"date": day, "share": share}))
+    return rows
+
+
+def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[str, ...] | None:
+    """[objective] order: a list of balance, sites, cost, without repeats, with balance."""
+    line = doc.line_of("objective", "order") or doc.line_of("objective")
+    if not isinstance(body, dict):
+        problems.append(Problem("error", doc.file, doc.line_of("objective"), "objective",
+                                "must be a table ([objective])"))
+        return None
+    for key in sorted(set(body) - {"order"}):
+        problems.append(Problem("warning", doc.file, doc.line_of("objective", key),
+                                f"objective.{key}", "unknown key, ignored"))
+    if "order" not in body:
+        return None
+    order = body["order"]
+    allowed = ", ".join(schema.OBJECTIVES)
+    if (not isinstance(order, list) or not all(isinstance(o, str) for o in order)
+            or any(o not in schema.OBJECTIVES for o in order) or len(set(order)) != len(order)
+            or "balance" not in order):
+        problems.append(Problem("error", doc.file, line, "objective.order",
+                                f"{order!r} must be a list of distinct names from {allowed} "
+                                "that contains balance"))
+        return None
+    return tuple(order)
+
+
 def check_instance_toml(raw: RawInstance) -> Settings:
     """instance.toml: known keys, a valid pool, a date deadline, groups, exchanges."""
     settings = Settings(name=raw.dir.resolve().name)
@@ -193,6 +292,14 @@ def check_instance_toml(raw: RawInstance) -> Settings:
         row = parse_exchange(doc, i, body, "exchange", problems)
         if row is not None:
             settings.exchanges.append(row)
+    if "counting" in data:
+        settings.counting = parse_counting(doc, data["counting"], problems, settings.counting)
+    if "milestones" in data:
+        settings.milestones = parse_milestones(doc, data["milestones"], problems)
+    if "objective" in data:
+        order = parse_objective(doc, data["objective"], problems)
+        if order is not None:
+            settings.objective_order = order
     return settings
 
 
@@ -254,18 +361,52 @@ def check_bounds(rows: list[Row], codes: set[str], groups: set[str],
 
 def check_locations(rows: list[Row], codes: set[str], groups: set[str], deadline: date | None,
                     problems: list[Problem]) -> None:
-    """Known municipality and group, unique ids; existing sites that open after the deadline."""
+    """Known municipality and groups, unique ids, min_size <= capacity, dates in order;
+    warns about existing sites that open after the deadline."""
     for row in rows:
         _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
-        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
-        when = row.get("available_from")
-        if (row.get("status") == "existing" and isinstance(when, date) and deadline is not None
-                and when > deadline):
+        served = row.get("group")
+        if isinstance(served, tuple):
+            for g in served:
+                if g not in groups:
+                    problems.append(Problem("error", row.file, row.line, "group",
+                                            f"unknown group '{g}' (not in {INSTANCE_TOML})"))
+        cap, low = row.get("capacity"), row.get("min_size")
+        if isinstance(cap, int) and isinstance(low, int) and low > cap:
+            problems.append(Problem("error", row.file, row.line, "min_size",
+                                    f"min_size {low} is greater than capacity {cap}"))
+        start, until = row.get("available_from"), row.get("available_until")
+        if isinstance(start, date) and isinstance(until, date) and until < start:
+            problems.append(Problem("error", row.file, row.line, "available_until",
+                                    f"available until {until.isoformat()}, before it is available "
+                                    f"from {start.isoformat()}"))
+        if (row.get("status") == "existing" and isinstance(start, date) and deadline is not None
+                and start > deadline):
             problems.append(Problem(
                 "warning", row.file, row.line, "available_from",
-                f"existing location {row.get('id')} is available from {when.isoformat()}, after the "
-                f"deadline {deadline.isoformat()}: its places do not count and do not bound below"))
+                f"existing site {row.get('id')} is available from {start.isoformat()}, after the "
+                f"deadline {deadline.isoformat()}: its places do not count"))
     _duplicates(rows, ("id",), "location id", problems)
+
+
+def check_milestones(settings: Settings, has_locations: bool, problems: list[Problem]) -> None:
+    """Milestones: distinct dates, not after the deadline; they need sites to mean anything."""
+    seen: dict[date, Row] = {}
+    for row in settings.milestones:
+        day = row.get("date")
+        if day in seen:
+            problems.append(Problem("error", row.file, row.line, "milestones.date",
+                                    f"two milestones on {day.isoformat()}"))
+        seen[day] = row
+        if settings.deadline is not None and day > settings.deadline:
+            problems.append(Problem("error", row.file, row.line, "milestones.date",
+                                    f"milestone {day.isoformat()} is after the deadline "
+                                    f"{settings.deadline.isoformat()}"))
+    if settings.milestones and not has_locations:
+        row = settings.milestones[0]
+        problems.append(Problem("warning", row.file, row.line, "milestones",
+                                "without locations.csv every place is available now: the "
+                                "milestones hold whenever the task is covered"))
 
 
 def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
@@ -343,6 +484,7 @@ def run_checks(raw: RawInstance, settings: Settings) -> None:
         check_locations(raw.tables[schema.LOCATIONS.file] or [], codes, groups, settings.deadline,
                         problems)
     check_exchanges(settings, problems)
+    check_milestones(settings, raw.tables.get(schema.LOCATIONS.file) is not None, problems)
     if settings.groups:
         check_fair_shares(munis, targets, settings, problems)
 
@@ -364,13 +506,18 @@ def build_instance(raw: RawInstance, settings: Settings) -> Instance:
     loc_rows = t.get(schema.LOCATIONS.file)
     locations = None if loc_rows is None else tuple(
         Location(r.get("id"), r.get("municipality"), r.get("group"), r.get("capacity"),
-                 r.get("available_from"), r.get("status")) for r in loc_rows)
+                 r.get("available_from"), r.get("status"), r.get("min_size"),
+                 r.get("available_until"), r.get("cost")) for r in loc_rows)
     return Instance(
         name=settings.name, path=raw.dir, pool=settings.pool, deadline=settings.deadline,
         groups=groups, exchanges=exchanges, municipalities=tuple(munis), targets=targets,
         bounds=bounds, locations=locations, input_sha256=combined_sha256(raw.digests),
         files_read=tuple(name for name, _ in sorted(raw.digests)),
-        warnings=tuple(p for p in raw.problems if p.severity == "warning"))
+        warnings=tuple(p for p in raw.problems if p.severity == "warning"),
+        counting=settings.counting,
+        milestones=tuple(sorted((Milestone(r.get("date"), r.get("share"))
+                                 for r in settings.milestones), key=lambda ms: ms.date)),
+        objective_order=settings.objective_order)
 
 
 def collect(directory: str | Path, scenario: str | Path | None = None

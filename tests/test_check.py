@@ -33,7 +33,7 @@ BROKEN = {
     "cover short": ("exchange", "proposal.csv", "B,Bb,R,asylum,10,10", "B,Bb,R,asylum,10,9",
                     "cover", "short of the task 20 by 1"),
     "exchange not allowed": ("exchange", "exchanges.csv", "R,amv,asylum,4,4",
-                             "R,amv,asylum,4,4\nR,asylum,amv,1,1", "exchange",
+                             "R,amv,asylum,4,4,\nR,asylum,amv,1,1", "exchange",
                              "this exchange is not allowed"),
     "credited wrong": ("exchange", "exchanges.csv", "R,amv,asylum,4,4", "R,amv,asylum,4,5",
                        "exchange", "credited 5 is not places x rate = 4"),
