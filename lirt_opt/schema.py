@@ -123,6 +123,8 @@ LOCATIONS = Table(
                required=False, empty_ok=True, unit="date"),
         Column("cost", NUMBER, "Cost per place per year; empty = 0.", required=False,
                empty_ok=True, unit="euros per place per year"),
+        Column("name", TEXT, "Name or description of the site, shown in outputs.",
+               required=False, empty_ok=True),
     ),
 )
 

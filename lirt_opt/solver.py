@@ -21,7 +21,7 @@ from typing import Literal
 
 import pulp
 
-SOLVERS = ("highs", "cbc")
+SOLVERS = ("highs", "cbc", "scip")
 DEFAULT_SOLVER = "highs"
 
 Status = Literal["ok", "warning", "error"]
@@ -89,6 +89,11 @@ def solver_version(name: str) -> str:
             return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
         except AttributeError:  # pragma: no cover - older highspy
             return getattr(highspy, "__version__", "unknown")
+    if name == "scip":
+        import pyscipopt
+
+        model = pyscipopt.Model()
+        return f"{model.getMajorVersion()}.{model.getMinorVersion()}.{model.getTechVersion()}"
     path = pulp.PULP_CBC_CMD().path
     try:
         out = subprocess.run([path, "-quit"], capture_output=True, text=True, timeout=10).stdout
@@ -99,7 +104,7 @@ def solver_version(name: str) -> str:
 
 
 def solver_label(name: str) -> str:
-    return {"highs": "HiGHS", "cbc": "CBC"}[name]
+    return {"highs": "HiGHS", "cbc": "CBC", "scip": "SCIP"}[name]
 
 
 _banner_silenced = False
@@ -138,9 +143,10 @@ class _CBC(pulp.PULP_CBC_CMD):
         return super().get_status(filename)
 
 
-def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None) -> RunResult:
+def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None,
+             gap: float) -> RunResult:
     limit = None if time_left is None else max(time_left, 0.01)
-    solver = _CBC(msg=False, timeLimit=limit, gapRel=0.0, gapAbs=1e-9, threads=options.threads,
+    solver = _CBC(msg=False, timeLimit=limit, gapRel=gap, gapAbs=1e-9, threads=options.threads,
                   options=["randomSeed 1", "randomCbcSeed 1"])
     t0 = time.perf_counter()
     try:
@@ -171,12 +177,13 @@ def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | No
 
 
 # ---------------------------------------------------------------------------- HiGHS
-def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None) -> RunResult:
+def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None,
+               gap: float) -> RunResult:
     import highspy
 
     _silence_highs_banner()
     limit = None if time_left is None else max(time_left, 0.01)
-    solver = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=0.0, gapAbs=1e-9,
+    solver = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap, gapAbs=1e-9,
                         threads=options.threads, random_seed=1)
     t0 = time.perf_counter()
     try:
@@ -213,8 +220,49 @@ def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | 
                      h.modelStatusToString(model_status))
 
 
-def run(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None = None) -> RunResult:
-    """Solve ``prob`` once; never raises for solver trouble (it is in the result)."""
+# ---------------------------------------------------------------------------- SCIP
+def _run_scip(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None,
+              gap: float) -> RunResult:
+    limit = None if time_left is None else max(time_left, 0.01)
+    solver = pulp.SCIP_PY(msg=False, timeLimit=limit, gapRel=gap, gapAbs=1e-9)
+    t0 = time.perf_counter()
+    try:
+        prob.solve(solver)
+    except (pulp.PulpSolverError, KeyError) as exc:
+        return RunResult("scip", "error", "error", False, None, None, time.perf_counter() - t0,
+                         str(exc))
+    runtime = time.perf_counter() - t0
+    model = prob.solverModel
+    raw = str(model.getStatus())
+    has_solution = model.getNSols() > 0
+    termination: Termination
+    if raw == "optimal":
+        termination = "optimal"
+    elif raw in ("infeasible", "inforunbd"):
+        termination, has_solution = "infeasible", False
+    elif raw == "unbounded":
+        termination = "unbounded"
+    elif raw == "timelimit":
+        termination = "time_limit"
+    else:
+        termination = "other"
+    gap = float(model.getGap()) if has_solution else None
+    objective = float(model.getObjVal()) if has_solution else None
+    status: Status = "ok" if termination in ("optimal", "infeasible") else (
+        "warning" if has_solution else "error")
+    return RunResult("scip", status, termination, has_solution, objective,
+                     gap if gap is None or gap < 1e30 else None, runtime, raw)
+
+
+def run(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None = None,
+        gap: float = 0.0) -> RunResult:
+    """Solve ``prob`` once; never raises for solver trouble (it is in the result).
+
+    ``gap`` is the relative MIP gap at which the solver may stop and call the result
+    optimal: 0 (proven optimal) unless the caller only needs a good estimate.
+    """
     if options.name == "highs":
-        return _run_highs(prob, options, time_left)
-    return _run_cbc(prob, options, time_left)
+        return _run_highs(prob, options, time_left, gap)
+    if options.name == "scip":
+        return _run_scip(prob, options, time_left, gap)
+    return _run_cbc(prob, options, time_left, gap)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCES = ROOT / "instances"
 LIMBURG = INSTANCES / "limburg-2024"
 SMALL = INSTANCES / "small"
-SOLVERS = ("highs", "cbc")
+SOLVERS = ("highs", "cbc", "scip")
 
 
 def dec(q: Fraction) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 import lirt_opt
 
-from conftest import LIMBURG, ROOT, SMALL
+from conftest import LIMBURG, ROOT, SMALL, SOLVERS
 
 SCENARIOS = sorted((LIMBURG / "scenarios").glob("*.toml"))
 REQUIRED_SUMMARY = {"status", "instance", "scenario", "solver", "solve_seconds", "closing", "loads",
@@ -58,9 +58,9 @@ def test_solve_limburg_writes_a_verified_proposal(tmp_path, run_cli):
 
 
 @pytest.mark.parametrize("scenario", [None, *SCENARIOS], ids=lambda p: p.stem if p else "base")
-def test_highs_and_cbc_give_the_same_sorted_loads(scenario, tmp_path, run_cli):
+def test_every_solver_gives_the_same_sorted_loads(scenario, tmp_path, run_cli):
     loads = {}
-    for solver in ("highs", "cbc"):
+    for solver in SOLVERS:
         out = tmp_path / solver
         args = ["solve", LIMBURG, "--solver", solver, "--out", out]
         if scenario:
@@ -68,11 +68,11 @@ def test_highs_and_cbc_give_the_same_sorted_loads(scenario, tmp_path, run_cli):
         result = run_cli(*args)
         assert result.exit_code in (0, 1), result.output
         s = summary(out)
-        assert s["solver"]["name"] == {"highs": "HiGHS", "cbc": "CBC"}[solver]
+        assert s["solver"]["name"] == {"highs": "HiGHS", "cbc": "CBC", "scip": "SCIP"}[solver]
         loads[solver] = sorted((Fraction(v) for v in s["loads_exact"].values()), reverse=True)
         if result.exit_code == 0:
             assert run_cli("check", LIMBURG, out).exit_code == 0
-    assert loads["highs"] == loads["cbc"]
+    assert loads["highs"] == loads["cbc"] == loads["scip"]
 
 
 def test_same_input_same_output(tmp_path, run_cli):

@@ -23,6 +23,7 @@ from oracle import solve as oracle_solve
 
 N_RANDOM = 240  # HiGHS on all of them
 CBC_EVERY = 3  # CBC on every third
+SCIP_EVERY = 6  # SCIP on every sixth
 
 
 # ---------------------------------------------------------------------------- the oracle, by hand
@@ -138,6 +139,11 @@ def test_oracle_agrees_highs(index, tmp_path):
 @pytest.mark.parametrize("index", range(0, N_RANDOM, CBC_EVERY))
 def test_oracle_agrees_cbc(index, tmp_path):
     _compare(TINIES[index], "cbc", tmp_path)
+
+
+@pytest.mark.parametrize("index", range(1, N_RANDOM, SCIP_EVERY))
+def test_oracle_agrees_scip(index, tmp_path):
+    _compare(TINIES[index], "scip", tmp_path)
 
 
 def test_random_sample_is_varied():

@@ -66,9 +66,9 @@ def test_cut_short_solve_writes_a_feasible_verified_proposal(monkeypatch, tmp_pa
     calls = {"n": 0}
     real_run = balance.run
 
-    def limited(prob, options, time_left=None):
+    def limited(prob, options, time_left=None, gap=0.0):
         calls["n"] += 1
-        result = real_run(prob, options, time_left)
+        result = real_run(prob, options, time_left, gap)
         if calls["n"] >= 3:
             return RunResult(result.solver, "warning", "time_limit", result.has_solution,
                              result.objective, 0.5, result.runtime, "Time limit reached")
@@ -85,7 +85,7 @@ def test_cut_short_solve_writes_a_feasible_verified_proposal(monkeypatch, tmp_pa
 
 
 def test_stopped_before_any_solution_is_an_error(monkeypatch):
-    def nothing(prob, options, time_left=None):
+    def nothing(prob, options, time_left=None, gap=0.0):
         return RunResult("highs", "error", "time_limit", False, None, None, 0.0, "Time limit reached")
 
     monkeypatch.setattr(balance, "run", nothing)

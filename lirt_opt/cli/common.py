@@ -73,6 +73,44 @@ def region_rows(inst: Instance, places: dict[tuple[str, str], int] | None,
     return rows
 
 
+def site_lines(result: Any) -> list[str]:
+    """Sites in words: existing, newly opened, and every site that does not count, with why."""
+    inst = result.instance
+    if inst.locations is None:
+        return []
+    optional = [loc for loc in inst.locations if loc.status != "existing"]
+    existing = len(inst.locations) - len(optional)
+    lines = []
+    if result.proposal is not None:
+        opened = [s.id for s in result.proposal.sites if s.opened and s.status != "existing"]
+        lines.append(f"sites: {existing} existing in use, {len(opened)} of {len(optional)} planned or "
+                     f"candidate sites opened" + (f" ({', '.join(opened)})" if len(opened) <= 12 else ""))
+    excluded = [(loc, why) for loc in sorted(inst.locations, key=lambda loc: loc.id)
+                for counts, why in [inst.site_counts(loc)] if not counts]
+    if excluded:
+        lines.append(f"{len(excluded)} site(s) do not count:")
+        names = {m.code: m.name for m in inst.municipalities}
+        lines += [f"  {loc.id} ({names.get(loc.municipality, loc.municipality)}): {why}"
+                  for loc, why in excluded]
+    return lines
+
+
+def milestone_lines(result: Any) -> list[str]:
+    report = result.check
+    if report is None or result.proposal is None:
+        return []
+    lines = []
+    for ms in result.instance.milestones:
+        rows = [c for c in report.milestone_covers if c.date == ms.date]
+        tight = min(rows, key=lambda c: (c.margin, c.pool, c.group)) if rows else None
+        text = f"milestone {ms.date.isoformat()} ({float(ms.share):.0%} of the task): covered"
+        if tight is not None:
+            text += (f"; tightest pool {tight.pool}, {tight.group}: {fmt_num(tight.covered)} of "
+                     f"{fmt_num(tight.due)}")
+        lines.append(text)
+    return lines
+
+
 def print_problems(problems: Sequence[Problem], err: bool = True) -> None:
     for p in problems:
         click.echo(str(p), err=err)

@@ -22,9 +22,11 @@ from .common import (
     guarded,
     instance_argument,
     main,
+    milestone_lines,
     print_problems,
     region_rows,
     scenario_option,
+    site_lines,
     table,
 )
 
@@ -56,7 +58,12 @@ def validate(instance: Path, scenario: Path | None) -> int:
     for ex in inst.exchanges:
         click.echo(f"exchange: one {ex.source} place counts for {float(ex.rate):g} {ex.target}")
     if inst.locations is not None:
-        click.echo(f"locations: {len(inst.locations)}")
+        counting = sum(1 for loc in inst.locations if inst.site_counts(loc)[0])
+        click.echo(f"sites: {len(inst.locations)} ({counting} count for the task)")
+    for ms in inst.milestones:
+        click.echo(f"milestone: {ms.date.isoformat()}, {float(ms.share):.0%} of the task")
+    if inst.objective_order != ("balance", "sites", "cost"):
+        click.echo(f"objective order: {', '.join(inst.objective_order)}")
     click.echo(f"ok ({len(report.warnings)} warning(s))")
     return EXIT_OK
 
@@ -97,12 +104,16 @@ def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float 
         click.echo(table(["region", "municipalities", "target", "places", "max load", "min load"],
                          region_rows(inst, dict(result.proposal.places), result.loads),
                          right=[False, True, True, True, True, True]))
+        for line in site_lines(result) + milestone_lines(result):
+            click.echo(line)
         if result.status == "feasible":
             click.echo(f"warning: not proven balanced ({result.termination}): {result.message}",
                        err=True)
         click.echo("check: every rule holds (verified with plain arithmetic)")
     elif result.status == "infeasible" and result.diagnosis is not None:
         click.echo("No closing proposal exists.")
+        for line in site_lines(result):
+            click.echo(line)
         for line in diagnosis_lines(result.diagnosis):
             click.echo(line)
     else:
