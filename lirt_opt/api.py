@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +11,7 @@ from . import pipeline
 from .errors import Problem
 from .extract import ExchangeFlow, Proposal
 from .instance import Instance
+from .overrides import Override, parse_label
 from .validate import collect, load
 from .verify import CheckReport, check_directory
 from .verify import check as check_proposal
@@ -42,18 +43,27 @@ class ValidationReport:
                             columns=["severity", "file", "line", "column", "message"])
 
 
-def load_instance(path: str | Path, scenario: str | Path | None = None) -> Instance:
+def load_instance(path: str | Path, scenario: str | Path | None = None,
+                  overrides: Sequence[Override | str] = ()) -> Instance:
     """Read and validate an instance (with an optional scenario overlay).
 
-    Raises :class:`lirt_opt.InvalidInstance` listing every error.
+    ``path`` is an instance directory or an instance workbook (.xlsx). ``overrides``
+    are command-line overrides applied after the scenario, as :class:`Override` or as
+    typed (``"--cap GM0907:asylum=40"``). Raises :class:`lirt_opt.InvalidInstance`
+    listing every error.
     """
-    return load(path, scenario)
+    return load(path, scenario, _overrides(overrides))
 
 
-def validate(path: str | Path, scenario: str | Path | None = None) -> ValidationReport:
+def validate(path: str | Path, scenario: str | Path | None = None,
+             overrides: Sequence[Override | str] = ()) -> ValidationReport:
     """Every problem (errors and warnings) of an instance; never raises for bad input."""
-    raw, _, _ = collect(path, scenario)
+    raw, _, _ = collect(path, scenario, _overrides(overrides))
     return ValidationReport(tuple(raw.problems))
+
+
+def _overrides(given: Sequence[Override | str]) -> tuple[Override, ...]:
+    return tuple(o if isinstance(o, Override) else parse_label(o) for o in given)
 
 
 def solve(instance: Instance | str | Path, solver: str = "highs",

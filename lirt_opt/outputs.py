@@ -79,7 +79,7 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
                      "deadline": inst.deadline.isoformat() if inst.deadline else None},
         "scenario": None if sc is None else {
             "name": sc.name, "file": sc.file, "description": sc.description, "sha256": sc.sha256,
-            "overrides": list(sc.overrides)},
+            "overrides": list(sc.overrides), "options": list(sc.options)},
         "solver": {"name": result.solver, "version": result.solver_version,
                    "time_limit": result.time_limit},
         "termination": result.termination,

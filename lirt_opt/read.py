@@ -278,6 +278,16 @@ def read_instance_dir(directory: str | Path) -> RawInstance:
     return raw
 
 
+def read_instance(path: str | Path) -> RawInstance:
+    """An instance directory, or an instance workbook (.xlsx, see workbook.py)."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx" and not p.is_dir():
+        from .workbook import read_instance_workbook
+
+        return read_instance_workbook(p)
+    return read_instance_dir(p)
+
+
 def combined_sha256(digests: list[tuple[str, str]]) -> str:
     """One digest over the files read: sha256 of 'name sha256' lines, sorted by name."""
     text = "".join(f"{name} {sha}\n" for name, sha in sorted(digests))
