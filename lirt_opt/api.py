@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,14 +67,16 @@ def _overrides(given: Sequence[Override | str]) -> tuple[Override, ...]:
 
 
 def solve(instance: Instance | str | Path, solver: str = "highs",
-          time_limit: float | None = None, scenario: str | Path | None = None
-          ) -> pipeline.SolveResult:
+          time_limit: float | None = None, scenario: str | Path | None = None,
+          overrides: Sequence[Override | str] = (),
+          progress: Callable[[int, int, str], None] | None = None) -> pipeline.SolveResult:
     """The balanced, verified proposal (or a diagnosis). ``instance`` may be a path."""
     if not isinstance(instance, Instance):
-        instance = load(instance, scenario)
-    elif scenario is not None:
-        raise ValueError("pass the scenario to load_instance, not to solve, for a loaded instance")
-    return pipeline.solve(instance, solver=solver, time_limit=time_limit)
+        instance = load(instance, scenario, _overrides(overrides))
+    elif scenario is not None or overrides:
+        raise ValueError("pass the scenario and overrides to load_instance, not to solve, for a "
+                         "loaded instance")
+    return pipeline.solve(instance, solver=solver, time_limit=time_limit, progress=progress)
 
 
 def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveResult

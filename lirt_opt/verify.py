@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema
+from .cells import restore
 from .errors import Problem, ProposalFileError
 from .extract import ExchangeFlow
 from .instance import PROVINCE_POOL, Instance
@@ -253,6 +254,8 @@ def read_proposal(directory: str | Path, instance: Instance
         if rows is None or errors:
             raise ProposalFileError("\n".join(str(p) for p in errors) or f"{path}: unreadable")
         for row in rows:
+            # text cells were neutralised against spreadsheet formulas when written (cells.py)
+            row.values = {k: restore(v) if isinstance(v, str) else v for k, v in row.values.items()}
             where = f"{name}:{row.line}"
             if name == PROPOSAL_CSV:
                 key = (row.get("municipality"), row.get("group"))

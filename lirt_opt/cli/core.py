@@ -29,6 +29,8 @@ from .common import (
     table,
 )
 from .overrides import override_options
+from .progress import Progress
+from .report import lang_option
 
 
 # ---------------------------------------------------------------------------- validate
@@ -78,21 +80,36 @@ def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, .
                    "proposal so far is written with status 'feasible'.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: out/<instance name>[--<scenario>]].")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--report", "with_report", is_flag=True,
+              help="Also write report.html, report.md and proposal.xlsx (see `lirt-opt report`).")
+@lang_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (and no progress line).")
 @guarded
 def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
-          time_limit: float | None, out: Path | None, quiet: bool) -> int:
+          time_limit: float | None, out: Path | None, with_report: bool, lang: str,
+          quiet: bool) -> int:
     """Write the balanced proposal, or a diagnosis when none is closing.
 
-    Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid input,
-    3 solver failed or stopped without a proposal.
+    INSTANCE is an instance directory or an instance workbook (.xlsx, see `lirt-opt
+    template`). Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid
+    input, 3 solver failed or stopped without a proposal.
     """
-    inst = api.load_instance(instance, scenario, overrides)
-    if not quiet:
-        print_problems(inst.warnings)
-    result = api.solve(inst, solver=solver, time_limit=time_limit)
-    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
-    written = result.write(out)
+    with Progress(quiet) as progress:
+        progress.step("reading the instance")
+        inst = api.load_instance(instance, scenario, overrides)
+        progress.close()
+        if not quiet:
+            print_problems(inst.warnings)
+    with Progress(quiet) as progress:
+        result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool)
+        out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
+        progress.step("writing")
+        written = result.write(out)
+        if with_report:
+            from ..report import FORMATS, write_reports
+
+            progress.step("writing the report")
+            written += write_reports(out, FORMATS, lang, instance=inst)
     if quiet:
         if result.status == "error":
             click.echo(f"error: {result.message}", err=True)
