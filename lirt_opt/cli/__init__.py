@@ -12,6 +12,7 @@ an internal error).
 from __future__ import annotations
 
 from . import (
+    compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
     report,  # noqa: F401  (registers report)
 )
