@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -62,6 +63,8 @@ class RawInstance:
     tables: dict[str, list[Row] | None]  # by table file name; None = file absent
     problems: list[Problem] = field(default_factory=list)
     digests: list[tuple[str, str]] = field(default_factory=list)  # (file, sha256)
+    # maps a problem to where the user sees it (a workbook's sheet and cell); None: as is
+    locate: Callable[[Problem], Problem] | None = None
 
     def display(self, name: str) -> str:
         return str(self.dir / name)

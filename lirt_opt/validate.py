@@ -384,6 +384,8 @@ def collect(directory: str | Path, scenario: str | Path | None = None,
     info = overlay(raw, settings, scenario, tuple(overrides))
     if raw.toml is not None and raw.tables.get(schema.MUNICIPALITIES.file) is not None:
         run_checks(raw, settings)
+    if raw.locate is not None:  # a workbook: name the sheet and cell
+        raw.problems[:] = [raw.locate(p) for p in raw.problems]
     return raw, settings, info
 
 

@@ -15,6 +15,7 @@ from . import (
     compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
     report,  # noqa: F401  (registers report)
+    template,  # noqa: F401  (registers template)
 )
 from .common import main
 
