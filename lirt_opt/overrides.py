@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from . import schema
 
 BOUND_OPTIONS = ("--fix", "--cap", "--min")
-_BOUND_RE = re.compile(r"^\s*([^:=\s][^:=]*?)\s*:\s*([^:=\s][^:=]*?)\s*=\s*(\S+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -59,10 +58,11 @@ def parse_bound(option: str, text: str) -> Override:
     """``CODE:GROUP=N`` for --fix/--cap/--min; raises ValueError with what is wrong."""
     if option not in BOUND_OPTIONS:
         raise ValueError(f"{option} is not a bound option")
-    m = _BOUND_RE.match(text)
-    if not m:
+    left, eq, number = text.rpartition("=")
+    code, colon, group = left.rpartition(":")
+    code, group, number = code.strip(), group.strip(), number.strip()
+    if not (eq and colon and code and group and number):
         raise ValueError(f"{text!r} is not of the form CODE:GROUP=N (e.g. GM0983:asylum=400)")
-    code, group, number = m.groups()
     if not re.fullmatch(r"\+?\d+", number):
         raise ValueError(f"{text!r}: {number!r} is not a whole number of places >= 0")
     return Override(option, text.strip(), municipality=code, group=group, places=int(number))
