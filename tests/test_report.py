@@ -151,7 +151,7 @@ def test_chart_has_one_bar_per_municipality_and_a_line_at_one(limburg_venlo):
     line = re.search(r'<line class="ref-line" x1="([\d.]+)"', svg)
     x0 = float(bars[0][1])
     # the line at 1.0 sits where a bar of load 1.0 ends (Landgraaf etc. are at exactly 1.0)
-    full = [float(w) for code, _, w in bars if code == "GM0882"][0]
+    full = next(float(w) for code, _, w in bars if code == "GM0882")
     assert float(line.group(1)) == pytest.approx(x0 + full, abs=0.01)
     # nothing to fetch: no URL but the SVG namespace, no script, no external reference
     assert re.findall(r"https?://[^\s\"'<>]+", html) == ["http://www.w3.org/2000/svg"]
