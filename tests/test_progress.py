@@ -42,3 +42,10 @@ def test_commands_show_progress_only_on_a_terminal(tmp_path, run_cli, monkeypatc
     result = run_cli("compare", tmp_path / "a", LIMBURG, "--pool", "province",
                      "--out", tmp_path / "cmp")
     assert "solving after: pool province (1/1)" in result.output
+
+
+def test_new_commands_have_help(run_cli):
+    for command in ("compare", "report", "template"):
+        result = run_cli(command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+    assert "--fix CODE:GROUP=N" in run_cli("solve", "--help").output
