@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +11,7 @@ from . import pipeline
 from .errors import Problem
 from .extract import ExchangeFlow, Proposal
 from .instance import Instance
+from .overrides import Override, parse_label
 from .validate import collect, load
 from .verify import CheckReport, check_directory
 from .verify import check as check_proposal
@@ -42,29 +43,40 @@ class ValidationReport:
                             columns=["severity", "file", "line", "column", "message"])
 
 
-def load_instance(path: str | Path, scenario: str | Path | None = None) -> Instance:
+def load_instance(path: str | Path, scenario: str | Path | None = None,
+                  overrides: Sequence[Override | str] = ()) -> Instance:
     """Read and validate an instance (with an optional scenario overlay).
 
-    Raises :class:`lirt_opt.InvalidInstance` listing every error.
+    ``path`` is an instance directory or an instance workbook (.xlsx). ``overrides``
+    are command-line overrides applied after the scenario, as :class:`Override` or as
+    typed (``"--cap GM0907:asylum=40"``). Raises :class:`lirt_opt.InvalidInstance`
+    listing every error.
     """
-    return load(path, scenario)
+    return load(path, scenario, _overrides(overrides))
 
 
-def validate(path: str | Path, scenario: str | Path | None = None) -> ValidationReport:
+def validate(path: str | Path, scenario: str | Path | None = None,
+             overrides: Sequence[Override | str] = ()) -> ValidationReport:
     """Every problem (errors and warnings) of an instance; never raises for bad input."""
-    raw, _, _ = collect(path, scenario)
+    raw, _, _ = collect(path, scenario, _overrides(overrides))
     return ValidationReport(tuple(raw.problems))
 
 
+def _overrides(given: Sequence[Override | str]) -> tuple[Override, ...]:
+    return tuple(o if isinstance(o, Override) else parse_label(o) for o in given)
+
+
 def solve(instance: Instance | str | Path, solver: str = "highs",
-          time_limit: float | None = None, scenario: str | Path | None = None
-          ) -> pipeline.SolveResult:
+          time_limit: float | None = None, scenario: str | Path | None = None,
+          overrides: Sequence[Override | str] = (),
+          progress: Callable[[int, int, str], None] | None = None) -> pipeline.SolveResult:
     """The balanced, verified proposal (or a diagnosis). ``instance`` may be a path."""
     if not isinstance(instance, Instance):
-        instance = load(instance, scenario)
-    elif scenario is not None:
-        raise ValueError("pass the scenario to load_instance, not to solve, for a loaded instance")
-    return pipeline.solve(instance, solver=solver, time_limit=time_limit)
+        instance = load(instance, scenario, _overrides(overrides))
+    elif scenario is not None or overrides:
+        raise ValueError("pass the scenario and overrides to load_instance, not to solve, for a "
+                         "loaded instance")
+    return pipeline.solve(instance, solver=solver, time_limit=time_limit, progress=progress)
 
 
 def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveResult

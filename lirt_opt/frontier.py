@@ -92,7 +92,7 @@ def pool_frontier(instance: Instance, pool: Pool, options: SolverOptions, clock:
                   ) -> list[PoolPoint]:
     """The pool's points (new sites, heaviest load), fewest sites first, loads falling."""
     z_free, k_free, out_free = _heaviest(instance, pool, options, clock, None)
-    points = []
+    points: list[PoolPoint] = []
     k = _fewest_sites(instance, pool, options, clock)
     while k < k_free:
         z, used, out = _heaviest(instance, pool, options, clock, k)
@@ -129,7 +129,7 @@ def frontier(instance: Instance, solver: str = "highs", time_limit: float | None
     options = SolverOptions(name=solver, time_limit=time_limit)
     clock = Clock(time_limit)
     per_pool = {pool.id: pool_frontier(instance, pool, options, clock) for pool in instance.pools()}
-    points = []
+    points: list[FrontierPoint] = []
     for total, load, chosen in combine(per_pool):
         proposal = extract(instance, [p.outcome for p in chosen])
         report = check(instance, proposal.places, proposal.exchanges,

@@ -116,10 +116,11 @@ class PlaceBound:
 @dataclass(frozen=True)
 class ScenarioInfo:
     name: str
-    file: str
+    file: str | None  # the scenario file; None: command-line overrides only
     description: str
     sha256: str
     overrides: tuple[str, ...]  # one line per change applied, in words
+    options: tuple[str, ...] = ()  # command-line overrides as typed (--cap GM0907:asylum=40)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .cells import safe_rows
 from .verify import EXCHANGE_COLUMNS, EXCHANGES_CSV, PROPOSAL_COLUMNS, PROPOSAL_CSV, SITE_COLUMNS, SITES_CSV
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 SUMMARY_JSON = "summary.json"
 DIAGNOSIS_JSON = "diagnosis.json"
 LOAD_DECIMALS = 6
+REPORT_FILES = ("report.html", "report.md", "proposal.xlsx")  # written by report/ (issue 5)
 
 
 def atomic_write(path: Path, data: str) -> None:
@@ -51,6 +53,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue()
+
+
+def safe_csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV whose text cells cannot run as a spreadsheet formula (see cells.py; reversible)."""
+    return csv_text(header, safe_rows(rows))
 
 
 def number(x: Fraction | int) -> int | float:
@@ -79,7 +86,7 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
                      "deadline": inst.deadline.isoformat() if inst.deadline else None},
         "scenario": None if sc is None else {
             "name": sc.name, "file": sc.file, "description": sc.description, "sha256": sc.sha256,
-            "overrides": list(sc.overrides)},
+            "overrides": list(sc.overrides), "options": list(sc.options)},
         "solver": {"name": result.solver, "version": result.solver_version,
                    "time_limit": result.time_limit},
         "termination": result.termination,
@@ -172,16 +179,17 @@ def write_result(result: SolveResult, directory: Path) -> list[Path]:
             (directory / name).unlink(missing_ok=True)
 
     inst = result.instance
+    drop(*REPORT_FILES)  # reports of an earlier run; `solve --report` writes new ones after this
     if result.proposal is not None:
         p = result.proposal
-        put(PROPOSAL_CSV, csv_text(PROPOSAL_COLUMNS, (
+        put(PROPOSAL_CSV, safe_csv_text(PROPOSAL_COLUMNS, (
             (m.code, m.name, m.region, g, inst.target(m.code, g), p.places[m.code, g])
             for m in inst.municipalities for g in inst.group_ids)))
-        put(EXCHANGES_CSV, csv_text(EXCHANGE_COLUMNS, (
+        put(EXCHANGES_CSV, safe_csv_text(EXCHANGE_COLUMNS, (
             (f.pool, f.source, f.target, number(f.places), number(f.credited),
              f.date.isoformat() if f.date else "") for f in p.exchanges)))
         if inst.locations is not None:
-            put(SITES_CSV, csv_text(SITE_COLUMNS, site_rows(result)))
+            put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))
         else:
             drop(SITES_CSV)
         drop(DIAGNOSIS_JSON)

@@ -8,6 +8,7 @@ solutions is checked by the independent verifier before anyone sees it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -119,16 +120,21 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
     return "feasible", "time_limit" if limited else "other"
 
 
-def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None) -> SolveResult:
+def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
+          progress: Callable[[int, int, str], None] | None = None) -> SolveResult:
     """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists.
 
-    Never raises for solver outcomes: look at ``result.status``.
+    Never raises for solver outcomes: look at ``result.status``. ``progress(i, n, pool)``
+    is called before pool i of n is solved (for a progress line).
     """
     options = SolverOptions(name=solver, time_limit=time_limit)
     clock = Clock(time_limit)
     timings = {"build": 0.0, "solve": 0.0, "verify": 0.0}
     outcomes: list[PoolOutcome] = []
-    for pool in instance.pools():
+    pools = instance.pools()
+    for index, pool in enumerate(pools, 1):
+        if progress is not None:
+            progress(index, len(pools), pool.id)
         t0 = time.perf_counter()
         pm = build_pool_model(instance, pool)                      # build
         t1 = time.perf_counter()

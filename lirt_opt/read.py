@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -62,6 +63,8 @@ class RawInstance:
     tables: dict[str, list[Row] | None]  # by table file name; None = file absent
     problems: list[Problem] = field(default_factory=list)
     digests: list[tuple[str, str]] = field(default_factory=list)  # (file, sha256)
+    # maps a problem to where the user sees it (a workbook's sheet and cell); None: as is
+    locate: Callable[[Problem], Problem] | None = None
 
     def display(self, name: str) -> str:
         return str(self.dir / name)
@@ -290,6 +293,16 @@ def read_instance_dir(directory: str | Path) -> RawInstance:
         raw.tables[table.file] = (None if text is None
                                   else read_csv_text(text, table, display, raw.problems))
     return raw
+
+
+def read_instance(path: str | Path) -> RawInstance:
+    """An instance directory, or an instance workbook (.xlsx, see workbook.py)."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx" and not p.is_dir():
+        from .workbook import read_instance_workbook
+
+        return read_instance_workbook(p)
+    return read_instance_dir(p)
 
 
 def combined_sha256(digests: list[tuple[str, str]]) -> str:

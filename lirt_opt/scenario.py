@@ -10,6 +10,7 @@ problems name the scenario file, the line and the key.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 from . import schema
 from .errors import Problem
 from .instance import ScenarioInfo
+from .overrides import Override
+from .overrides import digest as overrides_digest
 from .read import INVALID, RawInstance, Row, TomlDoc, parse_cell, read_toml
 from .validate import (
     Settings,
@@ -184,11 +187,7 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
 
     bound_rows = _table_rows(doc, "bounds", schema.BOUNDS, problems)
     if bound_rows:
-        existing = raw.tables.get(schema.BOUNDS.file) or []
-        pairs = {(r.get("municipality"), r.get("group")) for r in bound_rows}
-        raw.tables[schema.BOUNDS.file] = [
-            r for r in existing if (r.get("municipality"), r.get("group")) not in pairs
-        ] + bound_rows
+        _replace_bounds(raw, bound_rows)
         for r in bound_rows:
             overrides.append(f"bounds {r.get('municipality')}/{r.get('group')}: "
                              f"min {_fmt(r.get('min'))}, max {_fmt(r.get('max'))}")
@@ -198,6 +197,125 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
         name=str(d.get("name", path.stem)), file=str(path),
         description=str(d.get("description", "")), sha256=sha, overrides=tuple(overrides))
     return info
+
+
+def overlay(raw: RawInstance, settings: Settings, scenario: str | Path | None,
+            overrides: tuple[Override, ...] = ()) -> ScenarioInfo | None:
+    """The scenario file (if any), then the command-line overrides (if any), on ``raw``.
+
+    Returns what was applied (None: nothing). With overrides, the scenario's name gets
+    ``+what-if-<digest>`` (so a what-if never overwrites the scenario's default output
+    directory), ``options`` lists the overrides as typed, and their digest joins the
+    input digests.
+    """
+    info = apply_scenario(raw, settings, Path(scenario)) if scenario is not None else None
+    if not overrides:
+        return info
+    sha = overrides_digest(overrides)
+    raw.digests.append(("command-line overrides", sha))
+    words = apply_overrides(raw, settings, overrides)
+    labels = tuple(o.label for o in overrides)
+    tag = f"what-if-{sha[:8]}"
+    if info is None:
+        return ScenarioInfo(name=tag, file=None, description="command-line overrides: "
+                            + " ".join(labels), sha256=sha, overrides=tuple(words), options=labels)
+    return replace(info, name=f"{info.name}+{tag}", overrides=info.overrides + tuple(words),
+                   options=labels)
+
+
+def _replace_bounds(raw: RawInstance, rows: list[Row]) -> None:
+    """Put ``rows`` in the bounds table, each replacing the row of its (municipality, group)."""
+    existing = raw.tables.get(schema.BOUNDS.file) or []
+    pairs = {(r.get("municipality"), r.get("group")) for r in rows}
+    raw.tables[schema.BOUNDS.file] = [
+        r for r in existing if (r.get("municipality"), r.get("group")) not in pairs] + rows
+
+
+def apply_overrides(raw: RawInstance, settings: Settings, overrides: tuple[Override, ...]
+                    ) -> list[str]:
+    """Overlay command-line overrides (after any scenario file); returns the changes in words.
+
+    The same tables as a scenario file are changed (pool, the bounds of a pair, the
+    locations), in memory. Unlike a scenario's [[bounds]], which replaces the whole
+    row, --cap keeps the pair's minimum and --min keeps its maximum; --fix sets both.
+    Every problem names the option as typed (file = ``--cap GM0907:asylum=40``).
+    """
+    problems = raw.problems
+    words: list[str] = []
+
+    def bad(o: Override, message: str) -> None:
+        problems.append(Problem("error", o.label, None, None, message))
+
+    for o in overrides:
+        if o.option == "--pool" and o.pool is not None:
+            words.append(f"pool: {settings.pool} -> {o.pool} ({o.label})")
+            settings.pool = o.pool
+
+    codes = {r.get("code") for r in raw.tables.get(schema.MUNICIPALITIES.file) or []}
+    by_pair: dict[tuple[str, str], list[Override]] = {}
+    for o in overrides:
+        if o.option not in ("--fix", "--cap", "--min") or o.municipality is None or o.group is None:
+            continue
+        ok = True
+        if o.municipality not in codes:
+            bad(o, f"unknown municipality '{o.municipality}' (not in municipalities.csv)")
+            ok = False
+        if o.group not in settings.groups:
+            bad(o, f"unknown group '{o.group}'; the groups are: {', '.join(settings.groups)}")
+            ok = False
+        if ok:
+            by_pair.setdefault((o.municipality, o.group), []).append(o)
+    old_rows = {(r.get("municipality"), r.get("group")): r
+                for r in raw.tables.get(schema.BOUNDS.file) or []}
+    new_rows: list[Row] = []
+    for pair, given in sorted(by_pair.items()):
+        setters = {"min": [o for o in given if o.sets_min], "max": [o for o in given if o.sets_max]}
+        if any(len(s) > 1 for s in setters.values()):
+            for side, s in setters.items():
+                for o in s[1:]:
+                    bad(o, f"conflicts with {s[0].label}: both set the {side}imum of "
+                           f"{pair[0]}/{pair[1]}")
+            continue
+        old = old_rows.get(pair)
+        value: dict[str, int | None] = {}
+        source: dict[str, str] = {}
+        for side in ("min", "max"):
+            if setters[side]:
+                value[side], source[side] = setters[side][0].places, setters[side][0].label
+            else:
+                kept = old.get(side) if old is not None else None
+                value[side] = kept if isinstance(kept, int) else None
+                source[side] = f"{old.file}:{old.line}" if old is not None else ""
+        lo, hi = value["min"], value["max"]
+        if lo is not None and hi is not None and lo > hi:
+            culprit = given[0] if len(given) == 1 else next(o for o in given if o.sets_max)
+            bad(culprit, f"{pair[0]}/{pair[1]}: minimum {lo} ({source['min']}) is greater than "
+                         f"maximum {hi} ({source['max']})")
+            continue
+        labels = "; ".join(o.label for o in given)
+        new_rows.append(Row(labels, None, {"municipality": pair[0], "group": pair[1],
+                                           "min": lo, "max": hi}))
+        words.append(f"bounds {pair[0]}/{pair[1]}: min {_fmt(lo)}, max {_fmt(hi)} ({labels})")
+    if new_rows:
+        _replace_bounds(raw, new_rows)
+
+    excluded = [o for o in overrides if o.option == "--exclude-site" and o.site is not None]
+    if excluded:
+        locations = raw.tables.get(schema.LOCATIONS.file)
+        known = {r.get("id") for r in locations or []}
+        drop = set()
+        for o in excluded:
+            if locations is None:
+                bad(o, f"unknown location '{o.site}': the instance has no locations.csv")
+            elif o.site not in known:
+                bad(o, f"unknown location '{o.site}' (not in locations.csv"
+                       + (" or the scenario)" if known else ", which lists none)"))
+            else:
+                drop.add(o.site)
+                words.append(f"location {o.site}: excluded ({o.label})")
+        if locations is not None and drop:
+            raw.tables[schema.LOCATIONS.file] = [r for r in locations if r.get("id") not in drop]
+    return words
 
 
 def _apply_locations(doc: TomlDoc, raw: RawInstance, problems: list[Problem],

@@ -211,12 +211,13 @@ def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | 
         termination, has_solution = "error", False
     else:
         termination = "other"
-    gap = getattr(info, "mip_gap", None)
-    gap = None if gap is None or gap != gap or gap >= 1e30 else float(gap)
+    reported = getattr(info, "mip_gap", None)
+    mip_gap = (None if reported is None or reported != reported or reported >= 1e30
+               else float(reported))
     objective = float(info.objective_function_value) if has_solution else None
     status: Status = "ok" if termination in ("optimal", "infeasible") else (
         "warning" if has_solution else "error")
-    return RunResult("highs", status, termination, has_solution, objective, gap, runtime,
+    return RunResult("highs", status, termination, has_solution, objective, mip_gap, runtime,
                      h.modelStatusToString(model_status))
 
 
@@ -246,12 +247,12 @@ def _run_scip(prob: pulp.LpProblem, options: SolverOptions, time_left: float | N
         termination = "time_limit"
     else:
         termination = "other"
-    gap = float(model.getGap()) if has_solution else None
+    mip_gap = float(model.getGap()) if has_solution else None
     objective = float(model.getObjVal()) if has_solution else None
     status: Status = "ok" if termination in ("optimal", "infeasible") else (
         "warning" if has_solution else "error")
     return RunResult("scip", status, termination, has_solution, objective,
-                     gap if gap is None or gap < 1e30 else None, runtime, raw)
+                     mip_gap if mip_gap is None or mip_gap < 1e30 else None, runtime, raw)
 
 
 def run(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None = None,

@@ -36,7 +36,7 @@ from .read import (
     Row,
     TomlDoc,
     combined_sha256,
-    read_instance_dir,
+    read_instance,
 )
 
 _TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange", "counting", "milestones",
@@ -520,24 +520,26 @@ def build_instance(raw: RawInstance, settings: Settings) -> Instance:
         objective_order=settings.objective_order)
 
 
-def collect(directory: str | Path, scenario: str | Path | None = None
-            ) -> tuple[RawInstance, Settings, Any]:
-    """Read, overlay the scenario, run every check; returns what it found (no exception)."""
-    from .scenario import apply_scenario  # scenario.py uses the parsers above
+def collect(directory: str | Path, scenario: str | Path | None = None,
+            overrides: tuple[Any, ...] = ()) -> tuple[RawInstance, Settings, Any]:
+    """Read, overlay the scenario and command-line overrides, run every check; returns what it
+    found (no exception). ``directory`` may also be an instance workbook (.xlsx)."""
+    from .scenario import overlay  # scenario.py uses the parsers above
 
-    raw = read_instance_dir(directory)
+    raw = read_instance(directory)
     settings = check_instance_toml(raw)
-    info = None
-    if scenario is not None:
-        info = apply_scenario(raw, settings, Path(scenario))
+    info = overlay(raw, settings, scenario, tuple(overrides))
     if raw.toml is not None and raw.tables.get(schema.MUNICIPALITIES.file) is not None:
         run_checks(raw, settings)
+    if raw.locate is not None:  # a workbook: name the sheet and cell
+        raw.problems[:] = [raw.locate(p) for p in raw.problems]
     return raw, settings, info
 
 
-def load(directory: str | Path, scenario: str | Path | None = None) -> Instance:
+def load(directory: str | Path, scenario: str | Path | None = None,
+         overrides: tuple[Any, ...] = ()) -> Instance:
     """read → scenario overlay → checks → Instance; raises InvalidInstance listing every error."""
-    raw, settings, info = collect(directory, scenario)
+    raw, settings, info = collect(directory, scenario, overrides)
     raise_if_errors(raw.problems)
     inst = build_instance(raw, settings)
     if info is not None:

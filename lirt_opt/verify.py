@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema
+from .cells import restore
 from .errors import Problem, ProposalFileError
 from .extract import ExchangeFlow, SitePlaces
 from .instance import PROVINCE_POOL, Instance, Location
@@ -398,6 +399,8 @@ def _read_table(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] 
     errors = [p for p in problems if p.severity == "error"]
     if rows is None or errors:
         raise ProposalFileError("\n".join(str(p) for p in errors) or f"{path}: unreadable")
+    for row in rows:  # text cells were neutralised against spreadsheet formulas (cells.py)
+        row.values = {k: restore(v) if isinstance(v, str) else v for k, v in row.values.items()}
     return rows
 
 

@@ -12,8 +12,11 @@ an internal error).
 from __future__ import annotations
 
 from . import (
+    compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
     frontier,  # noqa: F401  (registers frontier)
+    report,  # noqa: F401  (registers report)
+    template,  # noqa: F401  (registers template)
 )
 from .common import main
 

@@ -12,6 +12,7 @@ import click
 from .. import api, schema
 from ..errors import InvalidInstance, LirtError, Problem
 from ..outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir
+from ..overrides import Override, parse_label
 from ..solver import SOLVERS
 from .common import (
     EXIT_FAIL,
@@ -29,22 +30,29 @@ from .common import (
     site_lines,
     table,
 )
+from .overrides import override_options
+from .progress import Progress
+from .report import lang_option
 
 
 # ---------------------------------------------------------------------------- validate
 @main.command()
 @instance_argument
 @scenario_option
+@override_options
 @guarded
-def validate(instance: Path, scenario: Path | None) -> int:
-    """Read and check an instance; print what it holds. Exit 0 ok, 2 invalid."""
-    report = api.validate(instance, scenario)
+def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]) -> int:
+    """Read and check an instance (a directory or an .xlsx workbook); print what it holds.
+
+    Exit 0 ok, 2 invalid.
+    """
+    report = api.validate(instance, scenario, overrides)
     print_problems(report.problems)
     if not report.ok:
         click.echo(f"invalid input: {len(report.errors)} error(s), {len(report.warnings)} warning(s)",
                    err=True)
         return EXIT_INVALID
-    inst = api.load_instance(instance, scenario)
+    inst = api.load_instance(instance, scenario, overrides)
     click.echo(f"{inst.name}: {len(inst.municipalities)} municipalities, "
                f"{len({m.region for m in inst.municipalities})} regions, pool = {inst.pool}"
                + (f", deadline {inst.deadline.isoformat()}" if inst.deadline else ""))
@@ -72,27 +80,43 @@ def validate(instance: Path, scenario: Path | None) -> int:
 @main.command()
 @instance_argument
 @scenario_option
+@override_options
 @click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds for the whole solve (all stages). On expiry the best verified "
                    "proposal so far is written with status 'feasible'.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: out/<instance name>[--<scenario>]].")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--report", "with_report", is_flag=True,
+              help="Also write report.html, report.md and proposal.xlsx (see `lirt-opt report`).")
+@lang_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (and no progress line).")
 @guarded
-def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float | None,
-          out: Path | None, quiet: bool) -> int:
+def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
+          time_limit: float | None, out: Path | None, with_report: bool, lang: str,
+          quiet: bool) -> int:
     """Write the balanced proposal, or a diagnosis when none is closing.
 
-    Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid input,
-    3 solver failed or stopped without a proposal.
+    INSTANCE is an instance directory or an instance workbook (.xlsx, see `lirt-opt
+    template`). Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid
+    input, 3 solver failed or stopped without a proposal.
     """
-    inst = api.load_instance(instance, scenario)
-    if not quiet:
-        print_problems(inst.warnings)
-    result = api.solve(inst, solver=solver, time_limit=time_limit)
-    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
-    written = result.write(out)
+    with Progress(quiet) as progress:
+        progress.step("reading the instance")
+        inst = api.load_instance(instance, scenario, overrides)
+        progress.close()
+        if not quiet:
+            print_problems(inst.warnings)
+    with Progress(quiet) as progress:
+        result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool)
+        out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
+        progress.step("writing")
+        written = result.write(out)
+        if with_report:
+            from ..report import FORMATS, write_reports
+
+            progress.step("writing the report")
+            written += write_reports(out, FORMATS, lang, instance=inst)
     if quiet:
         if result.status == "error":
             click.echo(f"error: {result.message}", err=True)
@@ -127,21 +151,24 @@ def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float 
 @instance_argument
 @click.argument("proposal_dir", type=click.Path(path_type=Path))
 @scenario_option
+@override_options
 @guarded
-def check(instance: Path, proposal_dir: Path, scenario: Path | None) -> int:
+def check(instance: Path, proposal_dir: Path, scenario: Path | None,
+          overrides: tuple[Override, ...]) -> int:
     """Verify a written proposal with plain arithmetic (no solver). Exit 0 ok, 1 a rule fails.
 
-    Without --scenario, the scenario recorded in the proposal's summary.json is used.
+    Without --scenario and what-if options, the scenario and the what-if options recorded
+    in the proposal's summary.json are used.
     """
     summary = _read_summary(proposal_dir)
-    if scenario is None and summary and summary.get("scenario"):
-        recorded = Path(summary["scenario"]["file"])
-        if not recorded.is_file():
-            raise LirtError(f"{proposal_dir / SUMMARY_JSON}: the proposal was made with scenario "
-                            f"{recorded}, which is not found; pass it with --scenario")
-        click.echo(f"using the scenario recorded in summary.json: {recorded}")
-        scenario = recorded
-    inst = api.load_instance(instance, scenario)
+    if scenario is None and not overrides and summary and summary.get("scenario"):
+        scenario, overrides = recorded_scenario(summary, proposal_dir / SUMMARY_JSON)
+        if scenario is not None:
+            click.echo(f"using the scenario recorded in summary.json: {scenario}")
+        if overrides:
+            click.echo("using the what-if options recorded in summary.json: "
+                       + " ".join(o.label for o in overrides))
+    inst = api.load_instance(instance, scenario, overrides)
     if summary and summary.get("input_sha256") not in (None, inst.input_sha256):
         click.echo("warning: the instance files differ from those the proposal was made from "
                    "(input_sha256)", err=True)
@@ -156,6 +183,23 @@ def check(instance: Path, proposal_dir: Path, scenario: Path | None) -> int:
                f"{len(inst.groups)} groups, {len(report.covers)} pool rows covered; "
                f"max load {fmt_load(max(loads.values()) if loads else None)}")
     return EXIT_OK
+
+
+def recorded_scenario(summary: dict[str, Any], where: Path
+                      ) -> tuple[Path | None, tuple[Override, ...]]:
+    """The scenario file and what-if options a proposal was made with (from its summary.json)."""
+    sc = summary.get("scenario") or {}
+    scenario = None
+    if sc.get("file"):
+        scenario = Path(sc["file"])
+        if not scenario.is_file():
+            raise LirtError(f"{where}: the proposal was made with scenario {scenario}, which is "
+                            "not found; pass it with --scenario")
+    try:
+        overrides = tuple(parse_label(label) for label in sc.get("options") or [])
+    except ValueError as exc:
+        raise LirtError(f"{where}: scenario.options: {exc}") from None
+    return scenario, overrides
 
 
 def _read_summary(directory: Path) -> dict[str, Any] | None:
@@ -175,19 +219,20 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 @main.command()
 @instance_argument
 @scenario_option
+@override_options
 @click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory for diagnosis.json [default: out/<instance name>[--<scenario>]].")
 @guarded
-def diagnose(instance: Path, scenario: Path | None, solver: str, time_limit: float | None,
-             out: Path | None) -> int:
+def diagnose(instance: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
+             time_limit: float | None, out: Path | None) -> int:
     """Explain why no closing proposal exists. Exit 0 feasible after all, 1 diagnosis, 2 invalid."""
     from ..diagnose import shortfall
     from ..outputs import DIAGNOSIS_JSON, json_text
     from ..solver import SolverOptions
 
-    inst = api.load_instance(instance, scenario)
+    inst = api.load_instance(instance, scenario, overrides)
     diag = shortfall(inst, SolverOptions(name=solver, time_limit=time_limit))
     for line in diagnosis_lines(diag):
         click.echo(line)
