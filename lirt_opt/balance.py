@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -57,8 +57,10 @@ from .solver import Clock, RunResult, SolverOptions, run
 
 PoolStatus = Literal["optimal", "feasible", "infeasible", "error"]
 
-# Relative MIP gap of the Step A estimates (Step B proves every level with gap 0).
+# Relative MIP gap and time cap (seconds) of the Step A estimates. Step B proves every
+# level with gap 0 and no cap, so these change how fast the levels are found, not which.
 ESTIMATE_GAP = 1e-3
+ESTIMATE_CAP = 2.0
 
 # Breakpoints of the mix penalty phi (see _mix_tie_break): fine where deviations are small.
 MIX_BREAKPOINTS: tuple[float, ...] = tuple(
@@ -123,10 +125,18 @@ class LeximinDriver:
 
     # ---- plumbing -------------------------------------------------------------
     def solve(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
-              gap: float = 0.0) -> RunResult:
+              gap: float = 0.0, cap: float | None = None) -> RunResult:
+        """One stage. ``gap`` and ``cap`` (seconds) are for estimates only: a stage run with a
+        cap that stops at it with a solution counts as done (its solution is an estimate)."""
         if self.clock.expired():
             raise _Stopped(f"time limit reached before stage {stage}")
-        result = run(self.pm.problem(objective), self.options, self.clock.left(), gap)
+        left = self.clock.left()
+        limit = cap if left is None else (left if cap is None else min(cap, left))
+        result = run(self.pm.problem(objective), self.options, limit, gap)
+        if (cap is not None and result.termination == "time_limit" and result.has_solution
+                and (left is None or cap < left)):
+            result = replace(result, termination="optimal", status="ok",
+                             raw_status=f"{result.raw_status} (estimate cut at {cap:g} s)")
         self.outcome.runs.append((stage, result))
         if result.has_solution:
             places = self.pm.place_values()
@@ -195,16 +205,32 @@ class LeximinDriver:
                        == level.through - level.above)
 
     # ---- the stages -------------------------------------------------------------------
-    def estimate(self) -> None:
-        """Step A: minimise z with E[m] <= z F[m] for every municipality not on a level."""
+    def estimate(self, below: Fraction | None = None) -> None:
+        """Step A: minimise z with E[m] <= z F[m] for every municipality not on a level; with
+        ``below``, those municipalities also stay strictly below that load (exact rows)."""
         pm = self.pm
         z = pulp.LpVariable(pm.name("z"), lowBound=0)
         for m in pm.loaded:
             slack = self.top[m] * self.assigned(m) if self.outcome.levels else 0
             pm.add_row("estimate", m, pm.effort_scaled(m) - float(pm.D * pm.F[m]) * z - slack <= 0)
+            if below is not None:
+                bound = math.ceil(self.scaled(below, m)) - 1
+                big_m = self.top[m] - bound if self.outcome.levels else 0
+                pm.add_row("estimate", (m, "below"),
+                           pm.effort_scaled(m) - big_m * self.assigned(m) <= bound)
+        stage = f"estimate level {len(self.outcome.levels) + 1}"
         try:
-            # an estimate only: Step B proves the level exactly, so a small gap is harmless
-            self.solve(f"estimate level {len(self.outcome.levels) + 1}", z, gap=ESTIMATE_GAP)
+            # an estimate only: Step B proves the level exactly, so a small gap and a time cap
+            # change the path, never the answer
+            try:
+                self.solve(stage, z, gap=ESTIMATE_GAP, cap=ESTIMATE_CAP)
+            except _Stopped:
+                if self.outcome.runs[-1][1].termination != "time_limit" or self.clock.expired():
+                    raise
+                if below is None:  # no solution within the cap: estimate without one
+                    self.solve(stage, z, gap=ESTIMATE_GAP)
+                # with ``below`` the incumbent already beats the candidate: Step B goes on
+                # from it
         finally:
             pm.remove_family("estimate")
 
@@ -237,7 +263,8 @@ class LeximinDriver:
             if through > above:
                 self.add_level(z, above, through)
                 return through
-            # a proposal exists whose (above+1)-th load is below z': lower the candidate
+            # a proposal exists whose (above+1)-th load is below z': estimate again below z'
+            self.estimate(below=z)
 
     def finish_from_minimum(self, above: int) -> bool:
         """If the loads below the levels found are the smallest the pool allows, add them."""

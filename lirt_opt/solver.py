@@ -237,8 +237,8 @@ def _run_scip(prob: pulp.LpProblem, options: SolverOptions, time_left: float | N
     raw = str(model.getStatus())
     has_solution = model.getNSols() > 0
     termination: Termination
-    if raw == "optimal":
-        termination = "optimal"
+    if raw == "optimal" or (raw == "gaplimit" and gap > 0 and has_solution):
+        termination = "optimal"  # gaplimit: optimal within the gap the caller asked for
     elif raw in ("infeasible", "inforunbd"):
         termination, has_solution = "infeasible", False
     elif raw == "unbounded":
