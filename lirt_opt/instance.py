@@ -98,6 +98,7 @@ class Instance:
     files_read: tuple[str, ...]
     scenario: ScenarioInfo | None = None
     warnings: tuple[Problem, ...] = ()
+    repair_penalties: Mapping[str, Fraction] = field(default_factory=dict)  # [repairs] given
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     # ---- lookups -------------------------------------------------------------

@@ -148,7 +148,21 @@ INSTANCE_KEYS: tuple[Key, ...] = (
     Key("exchange[].to", CODE, "Group credited with the exchanged places.", required=True),
     Key("exchange[].rate", NUMBER, "One place of `from` covers `rate` places of `to` (> 0).",
         required=True, unit="places of `to` per place of `from`"),
+    Key("repairs.cap", NUMBER, "Penalty of raising a cap (bounds.csv `max`), per place it rises "
+        "(>= 0); ranks the repairs `diagnose` proposes.", default=1.0, unit="per place",
+        scenario=False),
+    Key("repairs.site", NUMBER, "Penalty of bringing a site forward to the deadline, per place "
+        "of its capacity (>= 0).", default=1.0, unit="per place", scenario=False),
+    Key("repairs.exchange", NUMBER, "Penalty of allowing an exchange that is not listed, per "
+        "place exchanged (>= 0).", default=2.0, unit="per place", scenario=False),
+    Key("repairs.import_share", NUMBER, "Penalty of raising a group's `max_import_share`, per "
+        "extra place other groups may cover (>= 0).", default=2.0, unit="per place",
+        scenario=False),
+    Key("repairs.pool", NUMBER, "Penalty of adding places in a pool (caps raised in proportion "
+        "to the task), per place (>= 0).", default=1.5, unit="per place", scenario=False),
 )
+
+REPAIR_KINDS = ("cap", "site", "exchange", "import_share", "pool")
 
 SCENARIO_KEYS: tuple[Key, ...] = (
     Key("name", TEXT, "Name of the scenario; default: the file name without .toml."),

@@ -29,7 +29,7 @@ from .read import (
     read_instance_dir,
 )
 
-_TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange"}
+_TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange", "repairs"}
 _GROUP_KEYS = {"label", "weight", "max_import_share"}
 _EXCHANGE_KEYS = {"from", "to", "rate"}
 
@@ -43,6 +43,7 @@ class Settings:
     deadline: date | None = None
     groups: dict[str, Row] = field(default_factory=dict)  # id -> label, weight, max_import_share
     exchanges: list[Row] = field(default_factory=list)  # from, to, rate
+    repairs: dict[str, Fraction] = field(default_factory=dict)  # [repairs] penalties given
     origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
 
@@ -193,7 +194,33 @@ def check_instance_toml(raw: RawInstance) -> Settings:
         row = parse_exchange(doc, i, body, "exchange", problems)
         if row is not None:
             settings.exchanges.append(row)
+    if "repairs" in data:
+        settings.repairs = parse_repairs(doc, data["repairs"], problems)
     return settings
+
+
+def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str, Fraction]:
+    """[repairs]: a penalty (a number >= 0) per kind of repair that `diagnose` proposes."""
+    if not isinstance(body, dict):
+        problems.append(Problem("error", doc.file, doc.line_of("repairs"), "repairs",
+                                "must be a table ([repairs])"))
+        return {}
+    out: dict[str, Fraction] = {}
+    for key, value in body.items():
+        line = doc.line_of("repairs", key)
+        col = f"repairs.{key}"
+        if key not in schema.REPAIR_KINDS:
+            problems.append(Problem("warning", doc.file, line, col,
+                                    f"unknown kind of repair '{key}', ignored; expected one of: "
+                                    + ", ".join(schema.REPAIR_KINDS)))
+            continue
+        num = as_number(value)
+        if num is None or num < 0:
+            problems.append(Problem("error", doc.file, line, col,
+                                    f"penalty {value!r} must be a number >= 0"))
+            continue
+        out[key] = num
+    return out
 
 
 # ---------------------------------------------------------------------------- checks
@@ -369,6 +396,7 @@ def build_instance(raw: RawInstance, settings: Settings) -> Instance:
         name=settings.name, path=raw.dir, pool=settings.pool, deadline=settings.deadline,
         groups=groups, exchanges=exchanges, municipalities=tuple(munis), targets=targets,
         bounds=bounds, locations=locations, input_sha256=combined_sha256(raw.digests),
+        repair_penalties=dict(settings.repairs),
         files_read=tuple(name for name, _ in sorted(raw.digests)),
         warnings=tuple(p for p in raw.problems if p.severity == "warning"))
 
