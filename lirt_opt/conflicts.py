@@ -17,8 +17,9 @@ For one pool's :class:`~lirt_opt.rules.RuleSystem`:
   contradiction. Found as the optimal dual of the smallest-shortfall LP (an
   explicit LP, so both solvers give it), rounded to exact fractions and checked
   again with exact arithmetic.
-* **Several conflicts** in one pool: after a bottleneck is found its pool-cover
-  rules are set aside and the search repeats on the rest, until it is feasible.
+* **Several conflicts** in one pool: one pool cover at a time first (each group's
+  conflict on its own), then the remaining covers together; after a bottleneck
+  is found its pool-cover rules are set aside and the search goes on.
 
 The mathematics, symbol by symbol: ``models/diagnosis.md``.
 """
@@ -251,15 +252,16 @@ def certificate(system: RuleSystem, active: Collection[Rule], oracle: Oracle) ->
     for j in used:
         column = [(y[r], float(in_ge_form(rows[r])[0][j])) for r in rules if j in rows[r].coefs]
         expr = pulp.LpAffineExpression(column)
-        if upper[j] is not None:
+        up, lo = upper[j], lower[j]
+        if up is not None:
             p = pulp.LpVariable(f"p{j}", lowBound=0)
             expr -= p
-            objective -= float(upper[j]) * p
+            objective -= float(up) * p
             sizes.append(p)
-        if lower[j] is not None:
+        if lo is not None:
             q = pulp.LpVariable(f"q{j}", lowBound=0)
             expr += q
-            objective += float(lower[j]) * q
+            objective += float(lo) * q
             sizes.append(q)
         prob.addConstraint(expr == 0, f"col{j}")
     prob.setObjective(-objective)
@@ -341,29 +343,47 @@ class Bottleneck:
 
 
 def pool_bottlenecks(system: RuleSystem, oracle: Oracle) -> list[Bottleneck]:
-    """Every conflict of one pool: a bottleneck and its certificate each (see module doc)."""
-    active = set(system.rules)
-    covers = [r for r in active if r.kind == "cover"]
+    """Every conflict of one pool: a bottleneck and its certificate each.
+
+    First one pool cover at a time (the other covers set aside), so that each group's
+    conflict is named on its own; then all remaining covers together, for conflicts
+    that only arise jointly (groups that compete through exchanges). Once a
+    bottleneck is found, its covers are set aside and the search goes on.
+    """
+    everything = set(system.rules)
+    covers = sorted((r for r in everything if r.kind == "cover"), key=Rule.sort_key)
+    handled: set[Rule] = set()
     found: list[Bottleneck] = []
+    for cover in covers:
+        if cover in handled:
+            continue
+        active = everything - (set(covers) - {cover})
+        if not oracle.feasible(system, active):
+            found.append(_bottleneck(system, active, oracle))
+            handled |= {r for r in found[-1].rules if r.kind == "cover"} or {cover}
     for _ in range(len(covers) + 1):
+        active = everything - handled
         if oracle.feasible(system, active):
             break
-        candidates: list[Rule] | None = None
-        method = "deletion-filter"
-        if not oracle.feasible(system, active, relax=True):
-            if oracle.options.name == "highs":
-                candidates, method = highs_iis(system, active), "highs-iis"
-            if candidates is None:
-                cert = certificate(system, active, oracle)
-                if cert is not None and cert.verified:
-                    candidates, method = cert.rules, "farkas"
-        if candidates is None:
-            candidates, method = sorted(active, key=Rule.sort_key), "deletion-filter"
-        kept, tested = deletion_filter(system, candidates, oracle)
-        cert = certificate(system, kept, oracle)
-        found.append(Bottleneck(system.pool.id, kept, method, tested,
-                                cert if cert is not None and cert.verified else None,
-                                len(active)))
-        set_aside = {r for r in kept if r.kind == "cover"} or set(kept)
-        active -= set_aside
+        found.append(_bottleneck(system, active, oracle))
+        handled |= {r for r in found[-1].rules if r.kind == "cover"} or set(found[-1].rules)
     return found
+
+
+def _bottleneck(system: RuleSystem, active: set[Rule], oracle: Oracle) -> Bottleneck:
+    """One irreducible conflict among ``active`` (which must not all hold in whole numbers)."""
+    candidates: list[Rule] | None = None
+    method = "deletion-filter"
+    if not oracle.feasible(system, active, relax=True):
+        if oracle.options.name == "highs":
+            candidates, method = highs_iis(system, active), "highs-iis"
+        if candidates is None:
+            cert = certificate(system, active, oracle)
+            if cert is not None and cert.verified:
+                candidates, method = cert.rules, "farkas"
+    if candidates is None:
+        candidates, method = sorted(active, key=Rule.sort_key), "deletion-filter"
+    kept, tested = deletion_filter(system, candidates, oracle)
+    cert = certificate(system, kept, oracle)
+    return Bottleneck(system.pool.id, kept, method, tested,
+                      cert if cert is not None and cert.verified else None, len(active))

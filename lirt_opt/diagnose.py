@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pulp
@@ -425,3 +426,38 @@ def _sufficiency_dict(s: Sufficiency) -> dict[str, Any]:
                       "certificate": None if t.certificate is None else certificate_dict(
                           t.certificate)} for t in s.tightest],
     }
+
+
+# ---------------------------------------------------------------------------- files
+REPAIRS_DIR = "repairs"
+
+
+def write_repairs(diag: Diagnosis | None, directory: Path) -> list[Path]:
+    """Write each verified repair's scenario to ``directory/repairs/`` (atomically) and remove
+    repair files of an earlier run; with ``diag`` None only the stale files go."""
+    from .outputs import atomic_write
+
+    folder = directory / REPAIRS_DIR
+    written: list[Path] = []
+    keep: set[str] = set()
+    if diag is not None and diag.repairs is not None:
+        for repair in diag.repairs.repairs:
+            path = directory / repair.file
+            atomic_write(path, repair.scenario_toml)
+            written.append(path)
+            keep.add(path.name)
+    if folder.is_dir():
+        for old in folder.glob("repair-*.toml"):
+            if old.name not in keep:
+                old.unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return written
+
+
+def write_diagnosis(diag: Diagnosis, directory: Path) -> list[Path]:
+    """diagnosis.json and the repairs' scenario files."""
+    from .outputs import DIAGNOSIS_JSON, atomic_write, json_text
+
+    atomic_write(directory / DIAGNOSIS_JSON, json_text(diag.as_dict()))
+    return [directory / DIAGNOSIS_JSON, *write_repairs(diag, directory)]

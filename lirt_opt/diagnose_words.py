@@ -60,15 +60,15 @@ def rule_words(facts: Mapping[str, Any], lang: str) -> str:
     if kind in ("upper", "lower"):
         v.setdefault("deadline", "")
         return t(f"rule.{kind}.{facts.get('source') or 'other'}", lang, **v)
-    return t("rule.family", lang, kind=kind, key="/".join(map(str, facts.get("key", []))),
+    return t("rule.family", lang, kind=kind, entry="/".join(map(str, facts.get("key", []))),
              pool=facts.get("pool", ""))
 
 
 def rule_label(facts: Mapping[str, Any], lang: str) -> str:
     kind = facts["kind"]
     if kind in ("cover", "import", "own", "upper", "lower", "no-exchange"):
-        return t(f"label.{kind}", lang, **facts)
-    return t("label.family", lang, kind=kind, key="/".join(map(str, facts.get("key", []))))
+        return t(f"label.{kind}", lang, **{k: v for k, v in facts.items() if k != "key"})
+    return t("label.family", lang, kind=kind, entry="/".join(map(str, facts.get("key", []))))
 
 
 # ---------------------------------------------------------------------------- certificate

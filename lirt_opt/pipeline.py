@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .balance import PoolOutcome, balance_pool
-from .diagnose import Diagnosis, shortfall
+from .diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
 from .extract import Proposal, extract
 from .instance import Instance
 from .model import build_pool_model
@@ -119,8 +119,10 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
     return "feasible", "time_limit" if limited else "other"
 
 
-def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None) -> SolveResult:
-    """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists.
+def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
+          repairs: int = DEFAULT_REPAIRS) -> SolveResult:
+    """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists
+    (shortfall, bottlenecks, certificates and up to ``repairs`` verified repairs).
 
     Never raises for solver outcomes: look at ``result.status``.
     """
@@ -128,7 +130,10 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     clock = Clock(time_limit)
     timings = {"build": 0.0, "solve": 0.0, "verify": 0.0}
     outcomes: list[PoolOutcome] = []
-    for pool in instance.pools():
+    # A lower bound above an upper bound: no proposal exists (and CBC rejects such a model
+    # with an error rather than saying infeasible), so go straight to the diagnosis.
+    conflicting = bool(bound_conflicts(instance))
+    for pool in () if conflicting else instance.pools():
         t0 = time.perf_counter()
         pm = build_pool_model(instance, pool)                      # build
         t1 = time.perf_counter()
@@ -138,13 +143,13 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         outcomes.append(outcome)
         if outcome.status in ("infeasible", "error"):
             break
-    status, termination = _status(outcomes)
+    status, termination = ("infeasible", "infeasible") if conflicting else _status(outcomes)
     result = SolveResult(instance=instance, status=status, termination=termination,
                          solver=solver_label(solver), solver_version=solver_version(solver),
                          time_limit=time_limit, solve_seconds=0.0, outcomes=tuple(outcomes),
                          timings=timings)
     if status == "infeasible":
-        result.diagnosis = shortfall(instance, options)
+        result.diagnosis = diagnose(instance, options, repairs=repairs)
         result.message = "no closing proposal exists"
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")

@@ -22,9 +22,10 @@ exchange or an import share serves every conflict it resolves); its penalty is
 the sum over its changes of ``penalty[kind] * size``, with the rates from
 ``[repairs]`` in instance.toml. Repairs are tried from the lowest penalty up
 (ties: the order of the kinds above, then the smaller load increase, then the
-names; two repairs with the same effect on the instance are one); each is written as a scenario overlay of the instance (merged with the
-scenario already applied), read back through the ordinary reader and
-validator, re-solved for a closing proposal and checked by ``verify.check``.
+names; two repairs with the same effect on the instance are one); each is
+written as a scenario overlay of the instance (merged with the scenario already
+applied), read back through the ordinary reader and validator, re-solved for a
+closing proposal and checked by ``verify.check``.
 Only repairs that pass are reported.
 """
 
@@ -47,7 +48,7 @@ import pulp
 from .conflicts import Bottleneck, Oracle, Unknown, _problem
 from .errors import LirtError
 from .instance import Instance
-from .rules import GE, LE, Row, Rule, RuleSystem
+from .rules import LE, Row, Rule, RuleSystem
 
 if TYPE_CHECKING:
     from .diagnose import Diagnosis
@@ -455,10 +456,10 @@ def _toml_value(value: Any) -> str:
         text = repr(value)
         return text if any(ch in text for ch in ".en") else text + ".0"
     if isinstance(value, Fraction):
-        text = decimal_text(value)
-        if text is None:
+        exact = decimal_text(value)
+        if exact is None:
             raise ValueError(f"{value} has no exact decimal text")
-        return text if value.denominator != 1 else text
+        return exact
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):

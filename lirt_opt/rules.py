@@ -21,6 +21,7 @@ diagnosis keeps working while their words are added to the table.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -175,7 +176,7 @@ def potential_exchanges(instance: Instance) -> list[Exchange]:
             gains = False
             for path in nx.all_simple_paths(graph, h.id, g.id):
                 product = rate
-                for a, b in zip(path, path[1:]):
+                for a, b in itertools.pairwise(path):
                     product *= graph.edges[a, b]["rate"]
                 if product > 1:
                     gains = True

@@ -11,7 +11,10 @@ an internal error).
 
 from __future__ import annotations
 
-from . import core  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
+from . import (
+    core,  # noqa: F401  (registers validate, solve, check, apportion, schema)
+    diagnose,  # noqa: F401  (registers diagnose)
+)
 from .common import main
 
 __all__ = ["main"]

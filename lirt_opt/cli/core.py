@@ -1,4 +1,4 @@
-"""Commands of the engine: validate, solve, check, diagnose, apportion, schema."""
+"""Commands of the engine: validate, solve, check, apportion, schema (diagnose: ``diagnose.py``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
     EXIT_OK,
-    diagnosis_lines,
     fmt_load,
     guarded,
     instance_argument,
@@ -27,6 +26,7 @@ from .common import (
     scenario_option,
     table,
 )
+from .diagnose import diagnosis_lines, lang_option, repairs_option
 
 
 # ---------------------------------------------------------------------------- validate
@@ -72,10 +72,13 @@ def validate(instance: Path, scenario: Path | None) -> int:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: out/<instance name>[--<scenario>]].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@lang_option
+@repairs_option
 @guarded
 def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float | None,
-          out: Path | None, quiet: bool) -> int:
-    """Write the balanced proposal, or a diagnosis when none is closing.
+          out: Path | None, quiet: bool, lang: str, repairs: int) -> int:
+    """Write the balanced proposal, or a diagnosis when none is closing (the words of
+    `diagnose`, in --lang).
 
     Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid input,
     3 solver failed or stopped without a proposal.
@@ -83,7 +86,7 @@ def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float 
     inst = api.load_instance(instance, scenario)
     if not quiet:
         print_problems(inst.warnings)
-    result = api.solve(inst, solver=solver, time_limit=time_limit)
+    result = api.solve(inst, solver=solver, time_limit=time_limit, repairs=repairs)
     out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
     written = result.write(out)
     if quiet:
@@ -102,8 +105,7 @@ def solve(instance: Path, scenario: Path | None, solver: str, time_limit: float 
                        err=True)
         click.echo("check: every rule holds (verified with plain arithmetic)")
     elif result.status == "infeasible" and result.diagnosis is not None:
-        click.echo("No closing proposal exists.")
-        for line in diagnosis_lines(result.diagnosis):
+        for line in diagnosis_lines(result.diagnosis, lang):
             click.echo(line)
     else:
         click.echo(f"error: {result.message}", err=True)
@@ -158,34 +160,6 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise LirtError(f"{path}: not a summary object")
     return data
-
-
-# ---------------------------------------------------------------------------- diagnose
-@main.command()
-@instance_argument
-@scenario_option
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory for diagnosis.json [default: out/<instance name>[--<scenario>]].")
-@guarded
-def diagnose(instance: Path, scenario: Path | None, solver: str, time_limit: float | None,
-             out: Path | None) -> int:
-    """Explain why no closing proposal exists. Exit 0 feasible after all, 1 diagnosis, 2 invalid."""
-    from ..diagnose import shortfall
-    from ..outputs import DIAGNOSIS_JSON, json_text
-    from ..solver import SolverOptions
-
-    inst = api.load_instance(instance, scenario)
-    diag = shortfall(inst, SolverOptions(name=solver, time_limit=time_limit))
-    for line in diagnosis_lines(diag):
-        click.echo(line)
-    if diag.closing:
-        return EXIT_OK
-    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
-    atomic_write(out / DIAGNOSIS_JSON, json_text(diag.as_dict()))
-    click.echo(f"written: {out / DIAGNOSIS_JSON}")
-    return EXIT_FAIL
 
 
 # ---------------------------------------------------------------------------- helpers
