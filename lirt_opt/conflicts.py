@@ -33,7 +33,7 @@ from fractions import Fraction
 import pulp
 
 from .rules import EQ, GE, LE, Row, Rule, RuleSystem, in_ge_form, tightened
-from .solver import Clock, SolverOptions, run
+from .solver import Clock, RunResult, SolverOptions, run
 
 EPS = 1e-7
 MULTIPLIER_LIMIT = 10_000  # bound on the multiplier of a row that is not a pool cover
@@ -63,9 +63,15 @@ class Oracle:
         prob, _ = _problem(system, lower, upper, rows, integer=not relax)
         return self.solve(prob)
 
-    def solve(self, prob: pulp.LpProblem) -> bool:
+    def run(self, prob: pulp.LpProblem) -> RunResult:
+        """One solver run within the diagnosis's time budget (none is started after it)."""
+        if self.clock.expired():
+            raise Unknown("the time limit was reached")
         self.runs += 1
-        result = run(prob, self.options, self.clock.left())
+        return run(prob, self.options, self.clock.left())
+
+    def solve(self, prob: pulp.LpProblem) -> bool:
+        result = self.run(prob)
         if result.termination == "optimal":
             return True
         if result.termination == "infeasible":
@@ -282,8 +288,7 @@ def certificate(system: RuleSystem, active: Collection[Rule], oracle: Oracle) ->
 
 
 def _solve_lp(prob: pulp.LpProblem, oracle: Oracle) -> bool:
-    oracle.runs += 1
-    result = run(prob, oracle.options, oracle.clock.left())
+    result = oracle.run(prob)
     if result.termination == "optimal":
         return True
     if result.termination in ("infeasible", "unbounded"):

@@ -245,6 +245,8 @@ def diagnose(instance: Instance, options: SolverOptions | None = None,
                 if b.method == "bound-conflict":
                     _describe(diag, instance, None, b)
             diag.repairs = search(instance, candidates, repairs, oracle, diag.penalties)
+            if diag.repairs.stopped:
+                raise Unknown(diag.repairs.stopped)
     except Unknown as exc:
         diag.complete = False
         diag.message = (diag.message + "; " if diag.message else "") + \
@@ -296,8 +298,7 @@ def _reach(system: RuleSystem, rule: Rule, oracle: Oracle) -> Fraction | None:
     prob, variables = _problem(system, lower, upper, rows, integer=True)
     objective = pulp.LpAffineExpression([(variables[j], -float(c)) for j, c in row.coefs.items()])
     prob.setObjective(objective)
-    oracle.runs += 1
-    result = run(prob, oracle.options, oracle.clock.left())
+    result = oracle.run(prob)
     if result.termination != "optimal":
         if result.termination in ("unbounded", "infeasible"):
             return None

@@ -93,6 +93,7 @@ class RepairSearch:
     repairs: list[Repair] = field(default_factory=list)
     tried: int = 0
     rejected: list[str] = field(default_factory=list)  # why a candidate repair failed its check
+    stopped: str = ""  # why the search stopped before it had tried enough (time limit)
     unrepairable: list[int] = field(default_factory=list)  # conflicts with no candidate
 
 
@@ -130,10 +131,7 @@ def _solve_min(system: RuleSystem, active: set[Rule], oracle: Oracle,
     rows = [system.rows[r] for r in sorted(active, key=Rule.sort_key) if r in system.rows]
     prob, variables = _problem(system, lower, upper, rows, integer=True)
     prob.setObjective(extra(prob, variables))
-    oracle.runs += 1
-    from .solver import run
-
-    result = run(prob, oracle.options, oracle.clock.left())
+    result = oracle.run(prob)
     if result.termination == "infeasible":
         return None
     if result.termination != "optimal":
@@ -626,7 +624,14 @@ def search(instance: Instance, conflicts: Sequence[ConflictCandidates], wanted: 
                   + (f" with scenario {instance.scenario.name}" if instance.scenario else "")
                   + ".", "Apply it with: lirt-opt solve INSTANCE --scenario THIS_FILE"]
         text = toml_text(data, header)
-        ok, why = verify_repair(instance, text, oracle)
+        if oracle.clock.expired():
+            out.stopped = "the time limit was reached"
+            break
+        try:
+            ok, why = verify_repair(instance, text, oracle)
+        except Unknown as exc:
+            out.stopped = str(exc)
+            break
         if not ok:
             out.rejected.append("; ".join(overlay_words(ch) for ch in changes) + f": {why}")
             continue
