@@ -60,7 +60,7 @@ class Oracle:
         rows = [system.rows[r] for r in sorted(active, key=Rule.sort_key) if r in system.rows]
         if not rows:
             return True
-        prob, _ = _problem(system, lower, upper, rows, integer=not relax)
+        prob, _ = build_problem(system, lower, upper, rows, integer=not relax)
         return self.solve(prob)
 
     def run(self, prob: pulp.LpProblem) -> RunResult:
@@ -79,7 +79,7 @@ class Oracle:
         raise Unknown(f"{result.termination} ({result.raw_status})")
 
 
-def _problem(system: RuleSystem, lower: list[Fraction | None], upper: list[Fraction | None],
+def build_problem(system: RuleSystem, lower: list[Fraction | None], upper: list[Fraction | None],
              rows: Iterable[Row], integer: bool,
              objective: pulp.LpAffineExpression | None = None, sense: int = pulp.LpMinimize
              ) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:

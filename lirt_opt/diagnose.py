@@ -37,7 +37,7 @@ from .conflicts import (
     Oracle,
     RowTerm,
     Unknown,
-    _problem,
+    build_problem,
     certificate,
     deletion_filter,
     highs_iis,
@@ -234,13 +234,13 @@ def diagnose(instance: Instance, options: SolverOptions | None = None,
                     continue
                 system = rule_system(analysis, not_allowed, pool)
                 found = pool_bottlenecks(system, oracle)
+                diag.bottlenecks.extend(found)
                 for b in found:
                     others = {r for o in found if o is not b for r in o.rules if r.kind == "cover"}
                     active = set(system.rules) - others
                     candidates.append(pool_candidates(len(candidates), b, system, active, instance,
                                                       oracle))
                     _describe(diag, instance, system, b)
-                diag.bottlenecks.extend(found)
             for b in diag.bottlenecks:
                 if b.method == "bound-conflict":
                     _describe(diag, instance, None, b)
@@ -294,12 +294,13 @@ def _reach(system: RuleSystem, rule: Rule, oracle: Oracle) -> Fraction | None:
         if c > 0 and upper[j] is None and system.columns[j].ref[0] == "x":
             return None
     rows = [system.rows[r] for r in active if r in system.rows]
-    objective = pulp.LpAffineExpression()
-    prob, variables = _problem(system, lower, upper, rows, integer=True)
-    objective = pulp.LpAffineExpression([(variables[j], -float(c)) for j, c in row.coefs.items()])
-    prob.setObjective(objective)
+    prob, variables = build_problem(system, lower, upper, rows, integer=True)
+    prob.setObjective(pulp.LpAffineExpression([(variables[j], -float(c))
+                                               for j, c in row.coefs.items()]))
     result = oracle.run(prob)
     if result.termination != "optimal":
+        # the rules hold together (the instance is closing), so "infeasible" here is HiGHS's
+        # "unbounded or infeasible": no limit
         if result.termination in ("unbounded", "infeasible"):
             return None
         raise Unknown(f"{result.termination} ({result.raw_status})")

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulp
 
-from .conflicts import Bottleneck, Oracle, Unknown, _problem
+from .conflicts import Bottleneck, Oracle, Unknown, build_problem
 from .errors import LirtError
 from .instance import Instance
 from .rules import LE, Row, Rule, RuleSystem
@@ -129,7 +129,7 @@ def _solve_min(system: RuleSystem, active: set[Rule], oracle: Oracle,
     """Minimise what ``extra`` adds to the problem of ``active``; whole-number solution or None."""
     lower, upper = system.column_bounds(active)
     rows = [system.rows[r] for r in sorted(active, key=Rule.sort_key) if r in system.rows]
-    prob, variables = _problem(system, lower, upper, rows, integer=True)
+    prob, variables = build_problem(system, lower, upper, rows, integer=True)
     prob.setObjective(extra(prob, variables))
     result = oracle.run(prob)
     if result.termination == "infeasible":
@@ -352,17 +352,27 @@ def bound_conflict_candidates(index: int, conflict: Any, instance: Instance) -> 
 
 
 # ---------------------------------------------------------------------------- combining
-def _options(c: ConflictCandidates, instance: Instance) -> list[tuple[str, Any]]:
-    opts: list[tuple[str, Any]] = [("local", ch) for ch in c.local]
-    opts += [("exchange", key) for key in sorted(c.exchange)]
-    opts += [("import_share", h) for h in sorted(c.import_need)]
-    return opts
+def _options(c: ConflictCandidates, penalties: dict[str, Fraction] | None = None
+             ) -> list[tuple[str, Any]]:
+    """The conflict's candidates, cheapest first (each on its own)."""
+    penalties = penalties or DEFAULT_PENALTIES
+    ranked: list[tuple[tuple[Any, ...], tuple[str, Any]]] = []
+    for ch in c.local:
+        ranked.append(((penalties[ch.kind] * ch.size, KINDS.index(ch.kind), ch.tiebreak,
+                        str(ch.key)), ("local", ch)))
+    for key, places in c.exchange.items():
+        ranked.append(((penalties["exchange"] * places, KINDS.index("exchange"), Fraction(0),
+                        str(key)), ("exchange", key)))
+    for h, (_, extra) in c.import_need.items():
+        ranked.append(((penalties["import_share"] * extra, KINDS.index("import_share"),
+                        Fraction(0), h), ("import_share", h)))
+    return [option for _, option in sorted(ranked, key=lambda item: item[0])]
 
 
 def combine(conflicts: Sequence[ConflictCandidates], instance: Instance,
             penalties: dict[str, Fraction]) -> list[list[Change]]:
     """Every choice of one candidate per conflict, as change lists, cheapest first."""
-    option_lists = [_options(c, instance) for c in conflicts]
+    option_lists = [_options(c, penalties) for c in conflicts]
     if not option_lists or any(not opts for opts in option_lists):
         return []
     total = math.prod(len(o) for o in option_lists)
@@ -609,7 +619,7 @@ def verify_repair(instance: Instance, text: str, oracle: Oracle) -> tuple[bool, 
 def search(instance: Instance, conflicts: Sequence[ConflictCandidates], wanted: int,
            oracle: Oracle, penalties: dict[str, Fraction]) -> RepairSearch:
     """Up to ``wanted`` verified repairs, cheapest first."""
-    out = RepairSearch(unrepairable=[c.index for c in conflicts if not _options(c, instance)])
+    out = RepairSearch(unrepairable=[c.index for c in conflicts if not _options(c)])
     if wanted <= 0 or out.unrepairable:
         return out
     base = instance.scenario.name if instance.scenario else "repair"
