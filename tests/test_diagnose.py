@@ -433,3 +433,50 @@ def test_repair_scenarios_are_written_as_valid_toml():
                     "exchange": [{"from": "amv", "to": "asylum", "rate": 1}],
                     "bounds": [{"municipality": "A", "group": "asylum", "max": 12}],
                     "exclude_locations": ["L1", "L2"]}
+
+
+# ---------------------------------------------------------------------------- a max-flow oracle
+def _max_flow_shortfall(inst: Instance, pool: str) -> int:
+    """Where every weight and rate is 1 the pool is a flow network: places flow from the
+    municipalities (at most their upper bounds) to their group, on to the group's task or,
+    through an allowed exchange and its import limit (whole places: floor(share x task)),
+    to another group's task. The shortfall is the total task minus the max flow (networkx)."""
+    import networkx as nx
+
+    members = [m.code for m in inst.municipalities if inst.pool_of(m.code) == pool]
+    graph = nx.DiGraph()
+    for m in members:
+        for g in inst.group_ids:
+            upper = _bounds(inst, m, g)[1]
+            graph.add_edge("source", ("x", m, g), **({} if upper is None else {"capacity": upper}))
+            graph.add_edge(("x", m, g), ("supply", g))
+    total = 0
+    for g in inst.group_ids:
+        task = sum(inst.target(m, g) for m in members)
+        total += task
+        graph.add_edge(("supply", g), ("task", g))
+        graph.add_edge(("task", g), "sink", capacity=task)
+        limit = math.floor(inst.group(g).max_import_share * task)
+        graph.add_edge(("import", g), ("task", g), capacity=limit)
+    for ex in inst.exchanges:
+        graph.add_edge(("supply", ex.source), ("import", ex.target))
+    return total - int(nx.maximum_flow_value(graph, "source", "sink"))
+
+
+PLAIN_FLOWS = [(SMALL / n, None) for n in ("short", "zuid-caps", "two-regions", "late-site")] + \
+    [(LIMBURG, ZUID_SHORT)]
+
+
+@pytest.mark.parametrize(("path", "scenario"), PLAIN_FLOWS,
+                         ids=[p.name if s is None else s.stem for p, s in PLAIN_FLOWS])
+def test_shortfall_and_certificate_gaps_match_a_max_flow(path, scenario):
+    inst = lirt_opt.load_instance(path, scenario)
+    assert all(g.weight == 1 for g in inst.groups) and all(ex.rate == 1 for ex in inst.exchanges)
+    data = lirt_opt.diagnose(inst, repairs=0).as_dict()
+    for pool in inst.pools():
+        flow = _max_flow_shortfall(inst, pool.id)
+        short = sum(Fraction(str(p["task_units"])) for p in data["shortfall"]["by_pool"]
+                    if p["pool"] == pool.id)
+        gaps = sum(Fraction(b["certificate"]["gap"]) for b in data["bottlenecks"]
+                   if b["pool"] == pool.id)
+        assert flow == short == gaps, pool.id
