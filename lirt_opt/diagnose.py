@@ -43,7 +43,6 @@ from .conflicts import (
     highs_iis,
     pool_bottlenecks,
 )
-from .extract import ExchangeFlow
 from .instance import Instance
 from .model import build_pool_model
 from .outputs import number
@@ -94,7 +93,8 @@ class Tightest:
 
 @dataclass
 class Sufficiency:
-    proposal_checked: bool  # a closing proposal passed verify.check
+    proposal_checked: bool  # the balanced proposal passed verify.check
+    max_load: Fraction | None = None  # its heaviest load
     margins: list[Margin] = field(default_factory=list)
     tightest: list[Tightest] = field(default_factory=list)
 
@@ -107,9 +107,6 @@ class Diagnosis:
     conflicts: list[BoundConflict] = field(default_factory=list)
     proven: bool = True  # False when a solver run stopped before proving the minimum
     message: str = ""
-    # the optimal proposal of the shortfall model (closing when total == 0)
-    places: dict[tuple[str, str], int] | None = None
-    exchanges: tuple[ExchangeFlow, ...] = ()
     # filled by diagnose()
     solver: str = ""
     bottlenecks: list[Bottleneck] = field(default_factory=list)
@@ -166,8 +163,6 @@ def shortfall(instance: Instance, options: SolverOptions | None = None,
     conflicts = bound_conflicts(instance)
     parts: list[ShortfallPart] = []
     proven, message = True, ""
-    all_places: dict[tuple[str, str], int] = {}
-    flows: list[ExchangeFlow] = []
     for pool in instance.pools():
         pm = build_pool_model(instance, pool, with_shortfall=True, relax_conflicts=True)
         objective = pulp.lpSum(float(pm.weight(g)) * s for g, s in pm.shortfall.items())
@@ -178,10 +173,6 @@ def shortfall(instance: Instance, options: SolverOptions | None = None,
         proven = proven and result.proven_optimal
         places = pm.place_values()
         exchanged = pm.exchange_values()
-        all_places.update(places)
-        for (g, h), n in sorted(exchanged.items()):
-            if n > 0:
-                flows.append(ExchangeFlow(pool.id, g, h, Fraction(n), pm.rate(g, h)))
         for g in pm.groups:
             target = instance.pool_target(pool, g)
             covered = (sum((Fraction(places[m, g]) for m in pool.members), Fraction(0))
@@ -194,8 +185,7 @@ def shortfall(instance: Instance, options: SolverOptions | None = None,
     total = sum((p.task_units for p in parts), Fraction(0))
     closing = total == 0 and not conflicts and proven
     return Diagnosis(closing=closing, total=total, parts=parts, conflicts=conflicts,
-                     proven=proven, message=message,
-                     places=all_places if proven else None, exchanges=tuple(flows))
+                     proven=proven, message=message)
 
 
 # ---------------------------------------------------------------------------- the whole diagnosis
@@ -312,14 +302,24 @@ def _reach(system: RuleSystem, rule: Rule, oracle: Oracle) -> Fraction | None:
 
 def sufficiency(instance: Instance, analysis: Instance, not_allowed: frozenset[tuple[str, str]],
                 diag: Diagnosis, oracle: Oracle) -> Sufficiency:
-    """Proof that the instance is closing: a checked proposal, every margin, the tightest covers."""
-    from .verify import check
+    """Proof that the instance is closing: a checked proposal, every margin, the tightest covers.
 
+    The proposal is the balanced one (``pipeline.solve``, which verifies it), checked by
+    ``verify.check`` once more.
+    """
+    from .api import check
+    from .pipeline import solve
+
+    result = solve(instance, solver=oracle.options.name, time_limit=oracle.clock.left(),
+                   repairs=0)
+    oracle.runs += result.solver_runs
+    if result.proposal is None and result.termination == "time_limit":
+        raise Unknown("the time limit was reached")
     checked = False
-    if diag.places is not None:
-        report = check(instance, diag.places, diag.exchanges)
+    if result.proposal is not None:
+        report = check(instance, result)
         checked = report.ok and report.closing
-    out = Sufficiency(proposal_checked=checked)
+    out = Sufficiency(proposal_checked=checked, max_load=result.max_load)
     systems: dict[str, RuleSystem] = {}
     for pool in instance.pools():
         system = rule_system(analysis, not_allowed, pool)
@@ -405,6 +405,7 @@ def _repairs_dict(diag: Diagnosis) -> dict[str, Any]:
         "penalties": {k: float(v) for k, v in diag.penalties.items()},
         "found": [{"rank": n + 1, "penalty": frac(r.penalty), "scenario": r.file,
                    "verified": r.verified,
+                   "max_load": None if r.max_load is None else frac(r.max_load),
                    "changes": [{"kind": ch.kind, "key": list(ch.key), "size": frac(ch.size),
                                 **{k: _json_detail(k, v) for k, v in ch.details}}
                                for ch in r.changes]}
@@ -423,6 +424,7 @@ def _sufficiency_dict(s: Sufficiency) -> dict[str, Any]:
 
     return {
         "proposal_checked": s.proposal_checked,
+        "max_load": None if s.max_load is None else frac(s.max_load),
         "margins": [margin(m) for m in s.margins],
         "tightest": [{**margin(t.margin), "rules": [r.id for r in t.rules],
                       "certificate": None if t.certificate is None else certificate_dict(

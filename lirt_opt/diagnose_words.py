@@ -26,6 +26,11 @@ def num(x: Any, lang: str) -> str:
     return fmt_number(q, lang, 2)
 
 
+def num_load(x: Any, lang: str) -> str:
+    """A load with three decimals (1,445 / 1.445)."""
+    return fmt_number(Fraction(str(x)), lang, 3)
+
+
 def share(x: Any, lang: str) -> str:
     pct = num(Fraction(str(x)) * 100, lang)
     return f"{pct} %" if lang == "nl" else f"{pct}%"
@@ -248,7 +253,11 @@ def lines(data: Mapping[str, Any], lang: str) -> list[str]:
                                                            for ch in r["changes"])
                 out.append("  " + t("repairs.item", lang, n=r["rank"], changes=words,
                                     penalty=num(r["penalty"], lang)))
-                out.append("     " + t("repairs.scenario", lang, file=r["scenario"]))
+                if r.get("max_load") is not None:
+                    out.append("     " + t("repairs.load", lang, file=r["scenario"],
+                                           load=num_load(r["max_load"], lang)))
+                else:
+                    out.append("     " + t("repairs.scenario", lang, file=r["scenario"]))
         elif rep["unrepairable_conflicts"]:
             out.append(t("repairs.unrepairable", lang, conflicts=", ".join(
                 str(i + 1) for i in rep["unrepairable_conflicts"])))
@@ -260,8 +269,10 @@ def lines(data: Mapping[str, Any], lang: str) -> list[str]:
 
 
 def _sufficiency(suff: Mapping[str, Any], rules: Mapping[str, Any], lang: str) -> list[str]:
-    out = [t("suff.proof" if suff["proposal_checked"] else "suff.proof_missing", lang), "",
-           t("suff.margins", lang)]
+    proof = (t("suff.proof", lang, load=num_load(suff["max_load"], lang))
+             if suff["proposal_checked"] and suff.get("max_load") is not None
+             else t("suff.proof_missing", lang))
+    out = [proof, "", t("suff.margins", lang)]
 
     def show(x: Any) -> str:
         return t("no_limit", lang) if x is None else num(x, lang)

@@ -24,8 +24,8 @@ the sum over its changes of ``penalty[kind] * size``, with the rates from
 (ties: the order of the kinds above, then the smaller load increase, then the
 names; two repairs with the same effect on the instance are one); each is
 written as a scenario overlay of the instance (merged with the scenario already
-applied), read back through the ordinary reader and validator, re-solved for a
-closing proposal and checked by ``verify.check``.
+applied), read back through the ordinary reader and validator, re-solved (the balanced
+proposal) and checked by ``verify.check``.
 Only repairs that pass are reported.
 """
 
@@ -37,21 +37,18 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulp
 
 from .conflicts import Bottleneck, Oracle, Unknown, build_problem
 from .errors import LirtError
-from .instance import Instance
-from .rules import LE, Row, Rule, RuleSystem
-
-if TYPE_CHECKING:
-    from .diagnose import Diagnosis
+from .instance import Bound, Instance
+from .rules import LE, Row, Rule, RuleSystem, bound_source
 
 KINDS = ("cap", "site", "exchange", "import_share", "pool")
 DEFAULT_PENALTIES: dict[str, Fraction] = {
@@ -84,7 +81,7 @@ class Repair:
     penalty: Fraction
     scenario_toml: str = ""
     verified: bool = False
-    max_load: Fraction | None = None  # not used yet: the verified proposal is any closing one
+    max_load: Fraction | None = None  # heaviest load of the verified, balanced proposal
     file: str = ""  # relative name in the output directory
 
 
@@ -183,21 +180,32 @@ def min_relaxation(system: RuleSystem, active: set[Rule], rule: Rule, oracle: Or
 
 
 # ---------------------------------------------------------------------------- candidates
+# The location API is read through these helpers only (the sites model of a later
+# issue gives a site several groups and more counting rules).
+def site_groups(loc: Any) -> tuple[str, ...]:
+    groups = getattr(loc, "groups", None)
+    return tuple(groups) if groups else (loc.group,)
+
+
 def _late_sites(instance: Instance, m: str, g: str) -> list[Any]:
+    """Sites of (m, g) that open after the deadline (their places do not count)."""
     if instance.locations is None or instance.deadline is None:
         return []
+    deadline = instance.deadline
     return sorted((loc for loc in instance.locations
-                   if loc.municipality == m and loc.group == g and not instance.counts_by_deadline(loc)),
+                   if loc.municipality == m and g in site_groups(loc)
+                   and loc.available_from is not None and loc.available_from > deadline),
                   key=lambda loc: loc.id)
 
 
 def _cap_room(instance: Instance, m: str, g: str, upper: int) -> Fraction | None:
-    """How far raising bounds.csv max can lift x[m,g]: up to the sites' capacity, if any."""
-    if instance.locations is None:
-        return None
-    capacity = sum(loc.capacity for loc in instance.locations
-                   if loc.municipality == m and loc.group == g and instance.counts_by_deadline(loc))
-    return Fraction(max(capacity - upper, 0))
+    """How far raising bounds.csv max can lift x[m,g]: to the bound the instance gives
+    without the cap (its sites' capacity), or without limit."""
+    old = instance.bounds.get((m, g))
+    uncapped = replace(instance, bounds={**instance.bounds,
+                                         (m, g): Bound(None if old is None else old.min, None)})
+    limit = uncapped.place_bounds(m, g).upper
+    return None if limit is None else Fraction(max(limit - upper, 0))
 
 
 def _largest_remainder(total: int, weights: dict[str, int]) -> dict[str, int]:
@@ -276,7 +284,8 @@ def _site_change(instance: Instance, loc: Any) -> Change | None:
         return None
     return Change("site", (loc.id,), Fraction(loc.capacity),
                   (("location", loc.id), ("municipality", loc.municipality),
-                   ("name", instance.municipality(loc.municipality).name), ("group", loc.group),
+                   ("name", instance.municipality(loc.municipality).name),
+                   ("group", "|".join(site_groups(loc))),
                    ("capacity", loc.capacity), ("from", loc.available_from.isoformat()),
                    ("to", instance.deadline.isoformat())),
                   tiebreak=Fraction(loc.capacity))
@@ -286,7 +295,8 @@ def _site_resolves(system: RuleSystem, active: set[Rule], rule: Rule, instance: 
                    loc: Any, oracle: Oracle) -> bool:
     """Does the site's capacity, counted by the deadline, let ``active`` hold?"""
     b = system.bounds[rule]
-    bound = instance.bounds.get((loc.municipality, loc.group))
+    m, g = rule.key
+    bound = instance.bounds.get((m, g))
     new_upper = b.value + loc.capacity
     if bound is not None and bound.max is not None:
         new_upper = min(new_upper, Fraction(bound.max))
@@ -333,7 +343,8 @@ def bound_conflict_candidates(index: int, conflict: Any, instance: Instance) -> 
     out = ConflictCandidates(index, None)
     m, g = conflict.municipality, conflict.group
     delta = Fraction(conflict.lower - conflict.upper)
-    if conflict.upper_reason.startswith("bounds.csv max"):
+    source = bound_source(conflict.upper_reason, "upper")
+    if source == "cap":
         room = _cap_room(instance, m, g, conflict.upper)
         if room is None or delta <= room:
             fair = instance.fair_share(m)
@@ -342,7 +353,7 @@ def bound_conflict_candidates(index: int, conflict: Any, instance: Instance) -> 
                 (("municipality", m), ("name", instance.municipality(m).name), ("group", g),
                  ("from", conflict.upper), ("to", conflict.lower)),
                 tiebreak=delta / fair if fair > 0 else delta))
-    elif conflict.upper_reason.startswith("capacity of locations"):
+    elif source == "site-capacity":
         for loc in _late_sites(instance, m, g):
             if loc.capacity >= delta:
                 change = _site_change(instance, loc)
@@ -551,8 +562,7 @@ def scenario_data(instance: Instance, changes: Sequence[Change], name: str) -> d
             loc = next(x for x in instance.locations or () if x.id == info["location"])
             entry = next((e for e in locations if e.get("id") == loc.id), None)
             if entry is None:
-                entry = {"id": loc.id, "municipality": loc.municipality, "group": loc.group,
-                         "capacity": loc.capacity, "status": loc.status}
+                entry = location_row(loc)
                 locations.append(entry)
             entry["available_from"] = date.fromisoformat(info["to"])
         elif ch.kind == "exchange":
@@ -572,6 +582,20 @@ def scenario_data(instance: Instance, changes: Sequence[Change], name: str) -> d
     return data
 
 
+def location_row(loc: Any) -> dict[str, Any]:
+    """A location as a scenario's [[locations]] entry (the columns of locations.csv)."""
+    row: dict[str, Any] = {}
+    for f in fields(loc):
+        value = getattr(loc, f.name)
+        if value is None:
+            continue
+        if f.name == "groups":
+            row["group"] = "|".join(value)
+        else:
+            row[f.name] = value
+    return row
+
+
 def overlay_words(ch: Change) -> str:
     """The change as the scenario overlay records it (English, like summary.json overrides)."""
     info = ch.info
@@ -589,12 +613,20 @@ def overlay_words(ch: Change) -> str:
 
 
 # ---------------------------------------------------------------------------- checking
-def verify_repair(instance: Instance, text: str, oracle: Oracle) -> tuple[bool, str]:
-    """Apply the scenario text to the instance's files, re-solve, and check with verify.check."""
+def verify_repair(instance: Instance, text: str, oracle: Oracle
+                  ) -> tuple[bool, str, Fraction | None]:
+    """Apply the scenario text to the instance's files, re-solve, and check with verify.check.
+
+    The repaired instance is read back through the ordinary reader, scenario overlay and
+    validator; the shortfall screens it; then the whole pipeline solves it (the balanced
+    proposal, verified by the pipeline) and ``verify.check`` runs on that proposal once
+    more. Returns (passed, why not, the proposal's heaviest load).
+    """
+    from .api import check
     from .diagnose import shortfall
     from .errors import InvalidInstance
+    from .pipeline import solve
     from .validate import load
-    from .verify import check
 
     with tempfile.TemporaryDirectory(prefix="lirt-repair-") as tmp:
         path = Path(tmp) / "repair.toml"
@@ -603,17 +635,24 @@ def verify_repair(instance: Instance, text: str, oracle: Oracle) -> tuple[bool, 
             repaired = load(instance.path, path)
         except InvalidInstance as exc:
             return False, "invalid scenario: " + "; ".join(
-                str(p) for p in exc.problems if p.severity == "error")
-    diag: Diagnosis = shortfall(repaired, oracle.options, oracle.clock)
+                str(p) for p in exc.problems if p.severity == "error"), None
+    quick = shortfall(repaired, oracle.options, oracle.clock)
     oracle.runs += len(repaired.pools())
-    if not diag.proven:
-        raise Unknown(diag.message)
-    if not diag.closing or diag.places is None:
-        return False, f"still short by {diag.total} task units"
-    report = check(repaired, diag.places, diag.exchanges)
+    if not quick.proven:
+        raise Unknown(quick.message)
+    if not quick.closing:
+        return False, f"still short by {quick.total} task units", None
+    result = solve(repaired, solver=oracle.options.name, time_limit=oracle.clock.left(),
+                   repairs=0)
+    oracle.runs += result.solver_runs
+    if result.proposal is None:
+        if result.termination == "time_limit":
+            raise Unknown("the time limit was reached")
+        return False, f"{result.status}: {result.message}", None
+    report = check(repaired, result)
     if not (report.ok and report.closing):
-        return False, "; ".join(str(f) for f in report.failures) or "not closing"
-    return True, ""
+        return False, "; ".join(str(f) for f in report.failures) or "not closing", None
+    return True, "", result.max_load
 
 
 def search(instance: Instance, conflicts: Sequence[ConflictCandidates], wanted: int,
@@ -638,7 +677,7 @@ def search(instance: Instance, conflicts: Sequence[ConflictCandidates], wanted: 
             out.stopped = "the time limit was reached"
             break
         try:
-            ok, why = verify_repair(instance, text, oracle)
+            ok, why, max_load = verify_repair(instance, text, oracle)
         except Unknown as exc:
             out.stopped = str(exc)
             break
@@ -646,5 +685,6 @@ def search(instance: Instance, conflicts: Sequence[ConflictCandidates], wanted: 
             out.rejected.append("; ".join(overlay_words(ch) for ch in changes) + f": {why}")
             continue
         penalty = sum((penalties[ch.kind] * ch.size for ch in changes), Fraction(0))
-        out.repairs.append(Repair(changes, penalty, text, True, file=f"repairs/repair-{n}.toml"))
+        out.repairs.append(Repair(changes, penalty, text, True, max_load,
+                                  file=f"repairs/repair-{n}.toml"))
     return out

@@ -46,7 +46,10 @@ BOUND_KINDS: tuple[str, ...] = ("upper", "lower", "no-exchange")
 BOUND_SOURCES: tuple[str, ...] = ("cap", "site-capacity", "fair-share-0", "commitment",
                                   "existing-sites", "other")
 
-_KIND_ORDER = {k: i for i, k in enumerate(ROW_FAMILIES + BOUND_KINDS)}
+# Order in which rules are listed and tested by the deletion filter; a rule tested earlier
+# is dropped when the rest still conflicts, so row families without words of their own
+# (unknown here) come before the bounds, which have.
+_KIND_ORDER = {k: i for i, k in enumerate((*ROW_FAMILIES, "", *BOUND_KINDS))}
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class Rule:
         return ":".join((self.kind, self.pool, *self.key))
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (_KIND_ORDER.get(self.kind, len(_KIND_ORDER)), self.kind, self.pool, self.key)
+        return (_KIND_ORDER.get(self.kind, _KIND_ORDER[""]), self.kind, self.pool, self.key)
 
     @property
     def is_row(self) -> bool:
@@ -200,14 +203,14 @@ def bound_source(reason: str, side: str) -> str:
     if side == "upper":
         if reason.startswith("bounds.csv max"):
             return "cap"
-        if reason.startswith("capacity of locations"):
+        if reason.startswith(("capacity of locations", "capacity of counting sites")):
             return "site-capacity"
         if reason.startswith("fair share 0"):
             return "fair-share-0"
     else:
         if reason.startswith("bounds.csv min"):
             return "commitment"
-        if reason.startswith("existing locations"):
+        if reason.startswith(("existing locations", "existing sites")):
             return "existing-sites"
     return "other"
 

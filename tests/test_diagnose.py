@@ -340,7 +340,8 @@ def test_words_use_the_numbers_people_read(tmp_path, run_cli):
 def test_closing_instance_exits_0_with_the_proof(tmp_path, run_cli):
     result = run_cli("diagnose", SMALL / "tight", "--out", tmp_path, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "Proof: a closing proposal was checked with plain arithmetic" in result.output
+    assert ("Proof: the balanced proposal is closing and was checked with plain arithmetic "
+            "(every rule holds); heaviest load 1.000.") in result.output
     assert "1. pool T, asylum: task 8, at most 9 reachable, margin 1" in result.output
     data = json.loads((tmp_path / "diagnosis.json").read_text())
     assert data["closing"] and data["bottlenecks"] == [] and data["repairs"] is None
