@@ -364,18 +364,18 @@ def pool_bottlenecks(system: RuleSystem, oracle: Oracle) -> list[Bottleneck]:
             continue
         active = everything - (set(covers) - {cover})
         if not oracle.feasible(system, active):
-            found.append(_bottleneck(system, active, oracle))
+            found.append(find_bottleneck(system, active, oracle))
             handled |= {r for r in found[-1].rules if r.kind == "cover"} or {cover}
     for _ in range(len(covers) + 1):
         active = everything - handled
         if oracle.feasible(system, active):
             break
-        found.append(_bottleneck(system, active, oracle))
+        found.append(find_bottleneck(system, active, oracle))
         handled |= {r for r in found[-1].rules if r.kind == "cover"} or set(found[-1].rules)
     return found
 
 
-def _bottleneck(system: RuleSystem, active: set[Rule], oracle: Oracle) -> Bottleneck:
+def find_bottleneck(system: RuleSystem, active: set[Rule], oracle: Oracle) -> Bottleneck:
     """One irreducible conflict among ``active`` (which must not all hold in whole numbers)."""
     candidates: list[Rule] | None = None
     method = "deletion-filter"

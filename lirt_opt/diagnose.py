@@ -38,9 +38,7 @@ from .conflicts import (
     RowTerm,
     Unknown,
     build_problem,
-    certificate,
-    deletion_filter,
-    highs_iis,
+    find_bottleneck,
     pool_bottlenecks,
 )
 from .instance import Instance
@@ -340,17 +338,8 @@ def sufficiency(instance: Instance, analysis: Instance, not_allowed: frozenset[t
         raised = RuleSystem(system.instance, system.pool, system.columns,
                             {**system.rows, rule: Row(rule, row.coefs, row.sense, margin.reach + 1)},
                             system.bounds, system.index)
-        active = raised.rules
-        candidates = None
-        if oracle.options.name == "highs":
-            candidates = highs_iis(raised, active)
-        if candidates is None:
-            cert = certificate(raised, active, oracle)
-            candidates = cert.rules if cert is not None and cert.verified else list(active)
-        kept, _ = deletion_filter(raised, candidates, oracle)
-        cert = certificate(raised, kept, oracle)
-        tight = Tightest(margin, [r for r in kept if r != rule],
-                         cert if cert is not None and cert.verified else None)
+        found = find_bottleneck(raised, set(raised.rules), oracle)
+        tight = Tightest(margin, [r for r in found.rules if r != rule], found.certificate)
         out.tightest.append(tight)
         _describe(diag, instance, raised, tight)
         diag.rules[rule] = describe_rule(instance, rule, system)

@@ -221,7 +221,9 @@ def lines(data: Mapping[str, Any], lang: str) -> list[str]:
     out.append(t("diag.not_closing", lang))
     short = data["shortfall"]
     if short["by_pool"]:
-        out.append(t("shortfall.total", lang, total=num(Fraction(str(short["total"])), lang))
+        total = Fraction(str(short["total"]))
+        out.append(t("shortfall.total_one" if total == 1 else "shortfall.total", lang,
+                     total=num(total, lang))
                    + ("" if data.get("proven", True) else " " + t("diag.not_proven", lang)))
         out.extend(_table([t(k, lang) for k in ("col.pool", "col.group", "col.target",
                                                  "col.short_places", "col.short_units")],

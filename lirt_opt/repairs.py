@@ -257,8 +257,10 @@ def pool_candidates(index: int, bottleneck: Bottleneck, system: RuleSystem,
         elif rule.kind == "no-exchange":
             g, h = rule.key
             rate = original.group(g).weight / original.group(h).weight
+            if decimal_text(rate) is None:  # a scenario cannot state the rate exactly
+                continue
             places = min_relaxation(system, active, rule, oracle)
-            if places is not None and decimal_text(rate) is not None:
+            if places is not None:
                 out.exchange[g, h] = places
         elif rule.kind == "import":
             h = rule.key[0]
