@@ -45,15 +45,16 @@ from typing import Any
 
 import pulp
 
+from . import schema
 from .conflicts import Bottleneck, Oracle, Unknown, build_problem
 from .errors import LirtError
 from .instance import Bound, Instance
 from .rules import LE, Row, Rule, RuleSystem, bound_source
 
-KINDS = ("cap", "site", "exchange", "import_share", "pool")
-DEFAULT_PENALTIES: dict[str, Fraction] = {
-    "cap": Fraction(1), "site": Fraction(1), "exchange": Fraction(2),
-    "import_share": Fraction(2), "pool": Fraction(3, 2)}
+KINDS = schema.REPAIR_KINDS  # also the order of the kinds when penalties tie
+DEFAULT_PENALTIES: dict[str, Fraction] = {  # declared with [repairs] in the schema
+    key.path.split(".", 1)[1]: Fraction(str(key.default))
+    for key in schema.INSTANCE_KEYS if key.path.startswith("repairs.")}
 SHARE_DECIMALS = 4  # a raised import share is rounded up to this many decimals
 MAX_COMBINATIONS = 20_000
 GLOBAL_KINDS = ("exchange", "import_share")
