@@ -8,13 +8,14 @@ The public API (the CLI is a thin layer over it)::
     result = lirt_opt.solve(inst)                               # status, proposal, check, diagnosis
     result.proposal_frame(); result.loads_frame(); result.write("out/limburg")
     lirt_opt.check(inst, "out/limburg").ok                      # plain-arithmetic verifier
+    lirt_opt.diagnose(inst).as_dict()                           # shortfall, proof, repairs
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import ValidationReport, check, load_instance, solve, validate
+from .api import ValidationReport, check, diagnose, load_instance, solve, validate
 from .errors import InvalidInstance, LirtError, Problem
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
            "ValidationReport",
            "__version__",
            "check",
+           "diagnose",
            "load_instance",
            "solve",
            "validate",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pipeline
+from .diagnose import Diagnosis
 from .errors import Problem
 from .extract import ExchangeFlow, Proposal
 from .instance import Instance
@@ -69,14 +70,32 @@ def _overrides(given: Sequence[Override | str]) -> tuple[Override, ...]:
 def solve(instance: Instance | str | Path, solver: str = "highs",
           time_limit: float | None = None, scenario: str | Path | None = None,
           overrides: Sequence[Override | str] = (),
-          progress: Callable[[int, int, str], None] | None = None) -> pipeline.SolveResult:
-    """The balanced, verified proposal (or a diagnosis). ``instance`` may be a path."""
+          progress: Callable[[int, int, str], None] | None = None,
+          repairs: int = 3) -> pipeline.SolveResult:
+    """The balanced, verified proposal (or a diagnosis with up to ``repairs`` verified
+    repairs). ``instance`` may be a path."""
     if not isinstance(instance, Instance):
         instance = load(instance, scenario, _overrides(overrides))
     elif scenario is not None or overrides:
         raise ValueError("pass the scenario and overrides to load_instance, not to solve, for a "
                          "loaded instance")
-    return pipeline.solve(instance, solver=solver, time_limit=time_limit, progress=progress)
+    return pipeline.solve(instance, solver=solver, time_limit=time_limit, progress=progress,
+                          repairs=repairs)
+
+
+def diagnose(instance: Instance | str | Path, solver: str = "highs",
+             time_limit: float | None = None, scenario: str | Path | None = None,
+             repairs: int = 3, overrides: Sequence[Override | str] = ()) -> Diagnosis:
+    """Why no closing proposal exists (shortfall, bottlenecks, certificates, verified
+    repairs), or the proof that one does. ``instance`` may be a path."""
+    from .diagnose import diagnose as run_diagnosis
+    from .solver import SolverOptions
+
+    if not isinstance(instance, Instance):
+        instance = load(instance, scenario, _overrides(overrides))
+    elif scenario is not None or overrides:
+        raise ValueError("pass the scenario to load_instance, not to diagnose, for a loaded instance")
+    return run_diagnosis(instance, SolverOptions(name=solver, time_limit=time_limit), repairs)
 
 
 def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveResult

@@ -142,6 +142,7 @@ class Instance:
     counting: Counting = Counting()
     milestones: tuple[Milestone, ...] = ()
     objective_order: tuple[str, ...] = DEFAULT_OBJECTIVE_ORDER
+    repair_penalties: Mapping[str, Fraction] = field(default_factory=dict)  # [repairs] given
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     # ---- lookups -------------------------------------------------------------

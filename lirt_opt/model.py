@@ -40,6 +40,7 @@ class PoolModel:
     p: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # p[l,g]
     opened: dict[str, pulp.LpVariable] = field(default_factory=dict)  # o[l], optional sites
     e_ms: dict[tuple[int, str, str], pulp.LpVariable] = field(default_factory=dict)  # e^k[g,h]
+    milestone_shortfall: dict[tuple[int, str], pulp.LpVariable] = field(default_factory=dict)
     _names: itertools.count = field(default_factory=itertools.count)
 
     # ---- names and rows -----------------------------------------------------
@@ -216,7 +217,11 @@ def add_milestone_rows(pm: PoolModel) -> None:
             inn = pulp.lpSum(float(pm.rate(a, h)) * v for (kk, a, h), v in pm.e_ms.items()
                              if kk == k and h == g)
             task = ms.share * inst.pool_target(pm.pool, g)
-            pm.add_row("milestone cover", (k, g), own - out + inn >= float(task))
+            covered = own - out + inn
+            if pm.shortfall:  # the diagnosis model: s^k[P,g] >= 0 left uncovered at the milestone
+                pm.milestone_shortfall[k, g] = pulp.LpVariable(pm.name("sk"), lowBound=0)
+                covered += pm.milestone_shortfall[k, g]
+            pm.add_row("milestone cover", (k, g), covered >= float(task))
             if any(a == g for (kk, a, _) in pm.e_ms if kk == k):
                 pm.add_row("milestone own", (k, g), out - own <= 0)
             if any(h == g for (kk, _, h) in pm.e_ms if kk == k):

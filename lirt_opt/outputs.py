@@ -199,5 +199,8 @@ def write_result(result: SolveResult, directory: Path) -> list[Path]:
             put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
         else:
             drop(DIAGNOSIS_JSON)
+    from .diagnose import write_repairs  # repairs/*.toml of the diagnosis; stale ones removed
+
+    written += write_repairs(result.diagnosis if result.proposal is None else None, directory)
     put(SUMMARY_JSON, json_text(summary_dict(result)))
     return written

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .balance import PoolOutcome, balance_pool
-from .diagnose import Diagnosis, shortfall
+from .diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
 from .extract import Proposal, extract
 from .instance import Instance
 from .model import build_pool_model
@@ -121,8 +121,10 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
 
 
 def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
-          progress: Callable[[int, int, str], None] | None = None) -> SolveResult:
-    """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists.
+          progress: Callable[[int, int, str], None] | None = None,
+          repairs: int = DEFAULT_REPAIRS) -> SolveResult:
+    """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists
+    (shortfall, bottlenecks, certificates and up to ``repairs`` verified repairs).
 
     Never raises for solver outcomes: look at ``result.status``. ``progress(i, n, pool)``
     is called before pool i of n is solved (for a progress line).
@@ -131,7 +133,10 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     clock = Clock(time_limit)
     timings = {"build": 0.0, "solve": 0.0, "verify": 0.0}
     outcomes: list[PoolOutcome] = []
-    pools = instance.pools()
+    # A lower bound above an upper bound: no proposal exists (and CBC rejects such a model
+    # with an error rather than saying infeasible), so go straight to the diagnosis.
+    conflicting = bool(bound_conflicts(instance))
+    pools = () if conflicting else instance.pools()
     for index, pool in enumerate(pools, 1):
         if progress is not None:
             progress(index, len(pools), pool.id)
@@ -144,13 +149,13 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         outcomes.append(outcome)
         if outcome.status in ("infeasible", "error"):
             break
-    status, termination = _status(outcomes)
+    status, termination = ("infeasible", "infeasible") if conflicting else _status(outcomes)
     result = SolveResult(instance=instance, status=status, termination=termination,
                          solver=solver_label(solver), solver_version=solver_version(solver),
                          time_limit=time_limit, solve_seconds=0.0, outcomes=tuple(outcomes),
                          timings=timings)
     if status == "infeasible":
-        result.diagnosis = shortfall(instance, options)
+        result.diagnosis = diagnose(instance, options, repairs=repairs)
         result.message = "no closing proposal exists"
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")

@@ -174,7 +174,21 @@ INSTANCE_KEYS: tuple[Key, ...] = (
     Key("objective.order", TEXT, "Order of the objectives, a list of balance, sites (fewer "
         "newly opened sites) and cost (lower cost); must contain balance.",
         default='["balance", "sites", "cost"]', choices=OBJECTIVES),
+    Key("repairs.cap", NUMBER, "Penalty of raising a cap (bounds.csv `max`), per place it rises "
+        "(>= 0); ranks the repairs `diagnose` proposes.", default=1.0, unit="per place",
+        scenario=False),
+    Key("repairs.site", NUMBER, "Penalty of bringing a site forward to the deadline, per place "
+        "of its capacity (>= 0).", default=1.0, unit="per place", scenario=False),
+    Key("repairs.exchange", NUMBER, "Penalty of allowing an exchange that is not listed, per "
+        "place exchanged (>= 0).", default=2.0, unit="per place", scenario=False),
+    Key("repairs.import_share", NUMBER, "Penalty of raising a group's `max_import_share`, per "
+        "extra place other groups may cover (>= 0).", default=2.0, unit="per place",
+        scenario=False),
+    Key("repairs.pool", NUMBER, "Penalty of adding places in a pool (caps raised in proportion "
+        "to the task), per place (>= 0).", default=1.5, unit="per place", scenario=False),
 )
+
+REPAIR_KINDS = ("cap", "site", "exchange", "import_share", "pool")
 
 SCENARIO_KEYS: tuple[Key, ...] = (
     Key("name", TEXT, "Name of the scenario; default: the file name without .toml."),

@@ -40,7 +40,7 @@ from .read import (
 )
 
 _TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange", "counting", "milestones",
-             "objective"}
+             "objective", "repairs"}
 _COUNTING_KEYS = {"min_places", "min_years", "count_candidates"}
 _GROUP_KEYS = {"label", "weight", "max_import_share"}
 _EXCHANGE_KEYS = {"from", "to", "rate"}
@@ -55,6 +55,7 @@ class Settings:
     deadline: date | None = None
     groups: dict[str, Row] = field(default_factory=dict)  # id -> label, weight, max_import_share
     exchanges: list[Row] = field(default_factory=list)  # from, to, rate
+    repairs: dict[str, Fraction] = field(default_factory=dict)  # [repairs] penalties given
     origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     counting: Counting = field(default_factory=Counting)
     milestones: list[Row] = field(default_factory=list)  # date, share
@@ -300,7 +301,33 @@ def check_instance_toml(raw: RawInstance) -> Settings:
         order = parse_objective(doc, data["objective"], problems)
         if order is not None:
             settings.objective_order = order
+    if "repairs" in data:
+        settings.repairs = parse_repairs(doc, data["repairs"], problems)
     return settings
+
+
+def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str, Fraction]:
+    """[repairs]: a penalty (a number >= 0) per kind of repair that `diagnose` proposes."""
+    if not isinstance(body, dict):
+        problems.append(Problem("error", doc.file, doc.line_of("repairs"), "repairs",
+                                "must be a table ([repairs])"))
+        return {}
+    out: dict[str, Fraction] = {}
+    for key, value in body.items():
+        line = doc.line_of("repairs", key)
+        col = f"repairs.{key}"
+        if key not in schema.REPAIR_KINDS:
+            problems.append(Problem("warning", doc.file, line, col,
+                                    f"unknown kind of repair '{key}', ignored; expected one of: "
+                                    + ", ".join(schema.REPAIR_KINDS)))
+            continue
+        num = as_number(value)
+        if num is None or num < 0:
+            problems.append(Problem("error", doc.file, line, col,
+                                    f"penalty {value!r} must be a number >= 0"))
+            continue
+        out[key] = num
+    return out
 
 
 # ---------------------------------------------------------------------------- checks
@@ -512,6 +539,7 @@ def build_instance(raw: RawInstance, settings: Settings) -> Instance:
         name=settings.name, path=raw.dir, pool=settings.pool, deadline=settings.deadline,
         groups=groups, exchanges=exchanges, municipalities=tuple(munis), targets=targets,
         bounds=bounds, locations=locations, input_sha256=combined_sha256(raw.digests),
+        repair_penalties=dict(settings.repairs),
         files_read=tuple(name for name, _ in sorted(raw.digests)),
         warnings=tuple(p for p in raw.problems if p.severity == "warning"),
         counting=settings.counting,

@@ -100,20 +100,24 @@ def test_infeasible_writes_diagnosis_and_removes_stale_proposal(tmp_path, run_cl
     assert run_cli("solve", SMALL / "worked-example", "--out", out).exit_code == 0
     result = run_cli("solve", SMALL / "short", "--out", out)
     assert result.exit_code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["diagnosis.json", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["diagnosis.json", "repairs", "summary.json"]
     diag = json.loads((out / "diagnosis.json").read_text())
     assert diag["shortfall"]["total"] == 5
     assert diag["shortfall"]["by_pool"] == [{"pool": "R", "group": "asylum", "target": 20,
                                              "places": 5.0, "task_units": 5.0}]
     assert summary(out)["status"] == "infeasible" and summary(out)["closing"] is False
-    assert "Smallest total shortfall: 5 task units" in result.output
+    assert "Kleinste tekort: 5 taakeenheden" in result.output  # Dutch by default
+    # a closing solve in the same directory removes the diagnosis and its repairs
+    assert run_cli("solve", SMALL / "worked-example", "--out", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["exchanges.csv", "proposal.csv",
+                                                     "summary.json"]
 
 
 def test_diagnose_exit_codes(tmp_path, run_cli):
     assert run_cli("diagnose", SMALL / "short", "--out", tmp_path).exit_code == 1
     assert (tmp_path / "diagnosis.json").is_file()
-    result = run_cli("diagnose", SMALL / "exchange", "--out", tmp_path / "ok")
-    assert result.exit_code == 0 and "a closing proposal exists" in result.output
+    result = run_cli("diagnose", SMALL / "exchange", "--out", tmp_path / "ok", "--lang", "en")
+    assert result.exit_code == 0 and "Closing: a proposal exists" in result.output
 
 
 def test_scenario_is_recorded_and_check_reuses_it(tmp_path, run_cli):

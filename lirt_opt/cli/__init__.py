@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from . import (
     compare,  # noqa: F401  (registers compare)
-    core,  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
+    core,  # noqa: F401  (registers validate, solve, check, apportion, schema)
+    diagnose,  # noqa: F401  (registers diagnose)
     frontier,  # noqa: F401  (registers frontier)
     report,  # noqa: F401  (registers report)
     template,  # noqa: F401  (registers template)

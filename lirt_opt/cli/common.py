@@ -116,26 +116,6 @@ def print_problems(problems: Sequence[Problem], err: bool = True) -> None:
         click.echo(str(p), err=err)
 
 
-def diagnosis_lines(diag: Any) -> list[str]:
-    lines = []
-    if diag.conflicts:
-        lines.append("Bounds that contradict each other:")
-        for c in diag.conflicts:
-            lines.append(f"  {c.municipality} {c.group}: at least {c.lower} ({c.lower_reason}) but "
-                         f"at most {c.upper} ({c.upper_reason})")
-    if diag.parts:
-        lines.append(f"Smallest total shortfall: {fmt_num(diag.total)} task units"
-                     + ("" if diag.proven else " (not proven minimal: the solver stopped early)"))
-        lines.append(table(["pool", "group", "target", "short (places)", "short (task units)"],
-                           [[p.pool, p.group, p.target, fmt_num(p.places), fmt_num(p.task_units)]
-                            for p in diag.parts], right=[False, False, True, True, True]))
-    elif not diag.conflicts:
-        lines.append("No shortfall: a closing proposal exists.")
-    if diag.message:
-        lines.append(diag.message)
-    return lines
-
-
 # ---------------------------------------------------------------------------- error handling
 def guarded(fn: Callable[..., int]) -> Callable[..., None]:
     """Run a command; map lirt errors to exit codes with a message, never a traceback."""

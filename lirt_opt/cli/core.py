@@ -1,4 +1,4 @@
-"""Commands of the engine: validate, solve, check, diagnose, apportion, schema."""
+"""Commands of the engine: validate, solve, check, apportion, schema (diagnose: ``diagnose.py``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
     EXIT_OK,
-    diagnosis_lines,
     fmt_load,
     guarded,
     instance_argument,
@@ -30,9 +29,9 @@ from .common import (
     site_lines,
     table,
 )
+from .diagnose import diagnosis_lines, lang_option, repairs_option
 from .overrides import override_options
 from .progress import Progress
-from .report import lang_option
 
 
 # ---------------------------------------------------------------------------- validate
@@ -90,12 +89,14 @@ def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, .
 @click.option("--report", "with_report", is_flag=True,
               help="Also write report.html, report.md and proposal.xlsx (see `lirt-opt report`).")
 @lang_option
+@repairs_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (and no progress line).")
 @guarded
 def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
-          time_limit: float | None, out: Path | None, with_report: bool, lang: str,
+          time_limit: float | None, out: Path | None, with_report: bool, lang: str, repairs: int,
           quiet: bool) -> int:
-    """Write the balanced proposal, or a diagnosis when none is closing.
+    """Write the balanced proposal, or a diagnosis when none is closing (the words of
+    `diagnose`, in --lang).
 
     INSTANCE is an instance directory or an instance workbook (.xlsx, see `lirt-opt
     template`). Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid
@@ -108,7 +109,8 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
         if not quiet:
             print_problems(inst.warnings)
     with Progress(quiet) as progress:
-        result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool)
+        result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool,
+                           repairs=repairs)
         out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
         progress.step("writing")
         written = result.write(out)
@@ -135,10 +137,9 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
                        err=True)
         click.echo("check: every rule holds (verified with plain arithmetic)")
     elif result.status == "infeasible" and result.diagnosis is not None:
-        click.echo("No closing proposal exists.")
         for line in site_lines(result):
             click.echo(line)
-        for line in diagnosis_lines(result.diagnosis):
+        for line in diagnosis_lines(result.diagnosis, lang):
             click.echo(line)
     else:
         click.echo(f"error: {result.message}", err=True)
@@ -213,35 +214,6 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise LirtError(f"{path}: not a summary object")
     return data
-
-
-# ---------------------------------------------------------------------------- diagnose
-@main.command()
-@instance_argument
-@scenario_option
-@override_options
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory for diagnosis.json [default: out/<instance name>[--<scenario>]].")
-@guarded
-def diagnose(instance: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
-             time_limit: float | None, out: Path | None) -> int:
-    """Explain why no closing proposal exists. Exit 0 feasible after all, 1 diagnosis, 2 invalid."""
-    from ..diagnose import shortfall
-    from ..outputs import DIAGNOSIS_JSON, json_text
-    from ..solver import SolverOptions
-
-    inst = api.load_instance(instance, scenario, overrides)
-    diag = shortfall(inst, SolverOptions(name=solver, time_limit=time_limit))
-    for line in diagnosis_lines(diag):
-        click.echo(line)
-    if diag.closing:
-        return EXIT_OK
-    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
-    atomic_write(out / DIAGNOSIS_JSON, json_text(diag.as_dict()))
-    click.echo(f"written: {out / DIAGNOSIS_JSON}")
-    return EXIT_FAIL
 
 
 # ---------------------------------------------------------------------------- helpers
