@@ -65,6 +65,7 @@ def rule_words(facts: Mapping[str, Any], lang: str) -> str:
     if kind in ("upper", "lower"):
         v.setdefault("deadline", "")
         return t(f"rule.{kind}.{facts.get('source') or 'other'}", lang, **v)
+    v.pop("key", None)  # i18n.t's own first parameter is called key
     if kind == "milestone cover" and "date" in facts:
         v["target"] = num(Fraction(facts["target"]), lang)
         v["share"] = share(facts["share"], lang)
@@ -110,7 +111,12 @@ def _item(facts: Mapping[str, Any] | None, value: Any, variable: Sequence[str], 
         name = facts["name"]
     else:
         name = rule_label(facts, lang)
-    return t("cert.per_item", lang, name=name, value=num(value, lang))
+    if isinstance(value, str) and "*" in value:  # coefficient * bound
+        factor, bound = value.split("*", 1)
+        shown = f"{num(Fraction(factor), lang)} × {num(Fraction(bound), lang)}"
+    else:
+        shown = num(value, lang)
+    return t("cert.per_item", lang, name=name, value=shown)
 
 
 def bound_groups(items: Sequence[tuple[Mapping[str, Any] | None, Any, Any, Sequence[str]]],

@@ -253,14 +253,18 @@ def rule_system(analysis: Instance, not_allowed: frozenset[tuple[str, str]], poo
         if (g, h) in not_allowed:
             rule = Rule("no-exchange", pool.id, (g, h))
             system.bounds[rule] = BoundRule(rule, j, "upper", Fraction(0))
+    site_refs = {v.name: ("site", loc, g) for (loc, g), v in pm.p.items()}
+    site_refs.update({v.name: ("site opened", loc) for loc, v in pm.opened.items()})
     for family, entries in pm.rows.items():
+        if family.startswith("milestone"):
+            continue  # milestones are diagnosed by their own shortfall, not as task rules
         for key, row in entries.items():
             coefs: dict[int, Fraction] = {}
             for var, coef in row.items():
                 if var.name not in by_name:  # a variable of a later model (e.g. sites)
                     low = None if var.lowBound is None else exact(var.lowBound)
                     up = None if var.upBound is None else exact(var.upBound)
-                    add_column(var, ("v", var.name), low, up)
+                    add_column(var, site_refs.get(var.name, ("v", var.name)), low, up)
                 j = by_name[var.name]
                 coefs[j] = coefs.get(j, Fraction(0)) + exact(coef)
             sense = {pulp.LpConstraintGE: GE, pulp.LpConstraintLE: LE,

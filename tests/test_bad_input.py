@@ -35,6 +35,9 @@ BASE = {
 }
 
 
+SITES_HEADER = "id,municipality,group,capacity,available_from,status,min_size,available_until\n"
+
+
 def write(directory: Path, files: dict[str, str | bytes | None]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in {**BASE, **files}.items():
@@ -114,6 +117,33 @@ CASES = {
                           ["locations.csv:5: id: duplicate location id L1 (first at line 2)"]),
     "location unknown municipality": (replace_line("locations.csv", 5, "L4,Z,asylum,10,,candidate"),
                                       ["locations.csv:5: municipality: unknown municipality 'Z'"]),
+    "site min_size above capacity": (
+        {"locations.csv": SITES_HEADER + "L1,A,asylum,5,,candidate,9,\n"},
+        ["locations.csv:2: min_size: min_size 9 is greater than capacity 5"]),
+    "site until before from": (
+        {"locations.csv": SITES_HEADER + "L1,A,asylum,5,,candidate,,\n"
+                                         "L2,B,asylum,5,2025-01-01,planned,,2024-06-30\n"},
+        ["locations.csv:3: available_until: available until 2024-06-30, before it is available "
+         "from 2025-01-01"]),
+    "site unknown group in a list": (
+        {"locations.csv": SITES_HEADER + "L1,A,asylum|refugees,5,,candidate,,\n"},
+        ["locations.csv:2: group: unknown group 'refugees'"]),
+    "site empty group in a list": (
+        {"locations.csv": SITES_HEADER + "L1,A,asylum||amv,5,,candidate,,\n"},
+        ["locations.csv:2: group: 'asylum||amv' has an empty group between the | separators"]),
+    "site negative cost": (
+        {"locations.csv": "id,municipality,group,capacity,available_from,status,cost\n"
+                          "L1,A,asylum,5,,candidate,-3\n"},
+        ["locations.csv:2: cost: -3 is negative"]),
+    "milestone share above 1": (
+        {"instance.toml": TOML + '\n[[milestones]]\ndate = "2025-01-01"\nshare = 1.5\n'},
+        ["instance.toml:18: milestones[1].share: 1.5 must be a number with 0 < share <= 1"]),
+    "objective order without balance": (
+        {"instance.toml": TOML + '\n[objective]\norder = ["sites", "cost"]\n'},
+        ["instance.toml:17: objective.order: ['sites', 'cost'] must be a list of distinct names"]),
+    "counting min_places fractional": (
+        {"instance.toml": TOML + "\n[counting]\nmin_places = 2.5\n"},
+        ["instance.toml:17: counting.min_places: 2.5 must be a whole number >= 0"]),
     "no groups": ({"instance.toml": 'name = "x"\npool = "region"\n'},
                   ["instance.toml: groups: at least one target group is required"]),
 }

@@ -18,4 +18,7 @@ def test_make_demo(tmp_path, run_cli):
     for name in ("limburg-2024", "limburg-2024--venlo-large-site"):
         assert run_cli("check", LIMBURG, tmp_path / name).exit_code == 0
     assert "every rule holds" in proc.stdout
-    assert "Venlo" in proc.stdout and "8 municipalities changed" in proc.stdout
+    assert "Venlo" in proc.stdout and "municipalities changed" in proc.stdout
+    # sites: one that does not count (with its reason), existing ones, a milestone
+    assert "after the deadline 2025-07-01" in proc.stdout
+    assert "existing in use" in proc.stdout and "milestone 2025-01-01" in proc.stdout
