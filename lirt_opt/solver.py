@@ -177,13 +177,39 @@ def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | No
 
 
 # ---------------------------------------------------------------------------- HiGHS
+class _HiGHS(pulp.HiGHS):  # type: ignore[misc]
+    """PuLP's HiGHS that starts from the values the variables hold (the last stage's
+    solution, when the same variables are solved again): a MIP start, nothing more."""
+
+    def actualSolve(self, lp):  # type: ignore[no-untyped-def]
+        import highspy
+
+        self.createAndConfigureSolver(lp)
+        self.buildSolverModel(lp)
+        variables = lp.variables()
+        if any(v.varValue is not None for v in variables):
+            start = highspy.HighsSolution()
+            start.col_value = [float(v.varValue) if v.varValue is not None else 0.0
+                               for v in variables]
+            start.value_valid = True
+            lp.solverModel.setSolution(start)
+        self.callSolver(lp)
+        status, sol_status = self.findSolutionValues(lp)
+        for var in variables:
+            var.modified = False
+        for constraint in lp._constraints.values():
+            constraint.modifier = False
+        lp.assignStatus(status, sol_status)
+        return status
+
+
 def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None,
                gap: float) -> RunResult:
     import highspy
 
     _silence_highs_banner()
     limit = None if time_left is None else max(time_left, 0.01)
-    solver = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap, gapAbs=1e-9,
+    solver = _HiGHS(msg=False, timeLimit=limit, gapRel=gap, gapAbs=1e-9,
                         threads=options.threads, random_seed=1)
     t0 = time.perf_counter()
     try:
