@@ -177,11 +177,11 @@ def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | No
 
 
 # ---------------------------------------------------------------------------- HiGHS
-class _HiGHS(pulp.HiGHS):  # type: ignore[misc]
+class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS that starts from the values the variables hold (the last stage's
     solution, when the same variables are solved again): a MIP start, nothing more."""
 
-    def actualSolve(self, lp):  # type: ignore[no-untyped-def]
+    def actualSolve(self, lp):
         import highspy
 
         self.createAndConfigureSolver(lp)
