@@ -12,6 +12,7 @@ an internal error).
 from __future__ import annotations
 
 from . import core  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
+from . import generate  # noqa: F401  (registers generate)
 from .common import main
 
 __all__ = ["main"]
