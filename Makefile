@@ -37,10 +37,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check lirt_opt tests
+	$(BIN)/ruff check lirt_opt tests benchmarks
 
 typecheck: $(DEVSTAMP)
-	$(BIN)/mypy lirt_opt
+	$(BIN)/mypy lirt_opt benchmarks
 
 ## docs: regenerate docs/input-format.md from the schema
 docs: $(STAMP)

@@ -11,8 +11,9 @@ an internal error).
 
 from __future__ import annotations
 
-from . import core  # noqa: F401  (registers validate, solve, check, diagnose, apportion, schema)
-from . import generate  # noqa: F401  (registers generate)
+# each module registers its commands: core (validate, solve, check, diagnose, apportion,
+# schema), batch, generate
+from . import batch, core, generate  # noqa: F401
 from .common import main
 
 __all__ = ["main"]
