@@ -1,6 +1,6 @@
 """The baseline: the straightforward way to write this, measured in the same run as lirt-opt.
 
-PuLP with CBC, the classic leximin by cumulative ordered sums (Ogryczak &
+PuLP with CBC (one thread, gap 0), the classic leximin by cumulative ordered sums (Ogryczak &
 Śliwiński 2003), and the whole model rebuilt from scratch for every stage (and
 so for every scenario). Written out symbol by symbol in ``models/baseline.md``.
 
@@ -33,6 +33,8 @@ from fractions import Fraction
 import pulp
 
 from lirt_opt.instance import Instance, Pool
+from lirt_opt.solver import SolverOptions
+from lirt_opt.solver import run as run_solver
 
 EPS = 1e-6
 
@@ -120,12 +122,14 @@ def solve(instance: Instance, time_limit: float | None = None) -> BaselineResult
             prob, x = _stage(instance, pool, k, fixed)
             if not loaded:
                 prob.setObjective(pulp.LpAffineExpression(0.0))
-            status = prob.solve(pulp.PULP_CBC_CMD(msg=False, gapRel=0.0, threads=1,
-                                                  timeLimit=left))
+            # PuLP labels a CBC run stopped on time "Optimal": read CBC's own status line
+            # (lirt_opt.solver.run does), so a stopped baseline is reported as stopped
+            run = run_solver(prob, SolverOptions(name="cbc"), left)
             result.stages += 1
-            if status != pulp.LpStatusOptimal:
-                result.status = "infeasible" if status == pulp.LpStatusInfeasible else "error"
-                result.message = f"pool {pool.id}, stage {k}: {pulp.LpStatus[status]}"
+            if not run.proven_optimal:
+                result.status = {"infeasible": "infeasible", "time_limit": "time_limit"}.get(
+                    run.termination, "error")
+                result.message = f"pool {pool.id}, stage {k}: {run.raw_status}"
                 result.seconds = time.perf_counter() - start
                 return result
             fixed.append(float(pulp.value(prob.objective)))
