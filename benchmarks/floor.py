@@ -41,7 +41,8 @@ class FinalModels:
 
 def final_models(instance: Instance) -> FinalModels:
     """The final-stage model of every pool, after lirt-opt's own stages (HiGHS)."""
-    problems, statuses = [], []
+    problems: list[pulp.LpProblem] = []
+    statuses: list[str] = []
     for pool in instance.pools():
         pm = build_pool_model(instance, pool)
         outcome = LeximinDriver(pm, SolverOptions(name="highs"), Clock(None)).run()

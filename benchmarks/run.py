@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -411,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     if not quick and not args.no_write:
         day = date.today().isoformat()
         RESULTS.mkdir(parents=True, exist_ok=True)
-        rows = rows_for_csv(outcomes, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        rows = rows_for_csv(outcomes, datetime.now(UTC).isoformat(timespec="seconds"))
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
