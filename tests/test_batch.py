@@ -239,3 +239,8 @@ def test_perturbing_a_scenario_keeps_the_scenario(tmp_path):
     buf = io.StringIO()
     buf.write(p.scenario.description)
     assert "seed 1, row 0" in buf.getvalue()
+
+
+def test_batch_has_help(run_cli):
+    result = run_cli("batch", "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output

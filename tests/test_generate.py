@@ -171,3 +171,8 @@ def test_cli_generate_bad_options_exit_2(args, message, tmp_path, run_cli):
 def test_cli_generate_never_writes_into_a_foreign_directory(tmp_path, run_cli, limburg_copy):
     result = run_cli("generate", "--force", limburg_copy)
     assert result.exit_code == 2 and "other files" in result.output
+
+
+def test_generate_has_help(run_cli):
+    result = run_cli("generate", "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
