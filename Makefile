@@ -9,7 +9,7 @@ SCENARIO := $(INSTANCE)/scenarios/venlo-large-site.toml
 OUT      ?= out
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test lint typecheck docs clean
+.PHONY: demo test bench bench-full lint typecheck docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,11 +36,20 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## bench: every benchmark once (a minute or two), each result verified; exits 1 on a failed check
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --quick
+
+## bench-full: the timing suite (median of >= 5 runs); writes benchmarks/results/<date>.csv and
+## the table in benchmarks/README.md (takes about 45 minutes on 2 cores)
+bench-full: $(STAMP)
+	$(BIN)/python -m benchmarks.run --full
+
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check lirt_opt tests
+	$(BIN)/ruff check lirt_opt tests benchmarks
 
 typecheck: $(DEVSTAMP)
-	$(BIN)/mypy lirt_opt
+	$(BIN)/mypy lirt_opt benchmarks
 
 ## docs: regenerate docs/input-format.md from the schema
 docs: $(STAMP)

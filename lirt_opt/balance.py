@@ -316,6 +316,19 @@ class LeximinDriver:
         self.solve("tie-break: code order",
                    pulp.lpSum(-((k - i) ** 2) * pm.x[p] for i, p in enumerate(ranked)))
 
+    def mix_penalty(self, places: dict[tuple[str, str], int]) -> Fraction:
+        """sum_m F[m] phi(delta[m]) of a whole-number proposal, exactly (phi: the chords)."""
+        pm, inst = self.pm, self.pm.instance
+        chords = [(Fraction(a).limit_denominator(10**6), Fraction(b).limit_denominator(10**6))
+                  for a, b in itertools.pairwise(MIX_BREAKPOINTS)]
+        total = Fraction(0)
+        for m in pm.loaded:
+            load = pm.load(m, places)
+            delta = sum((pm.weight(g) * abs(places[m, g] - load * inst.target(m, g))
+                         for g in pm.groups), Fraction(0)) / pm.F[m]
+            total += pm.F[m] * max([Fraction(0)] + [(a + b) * delta - a * b for a, b in chords])
+        return total
+
     def _mix_tie_break(self) -> None:
         """Minimise sum_m F[m] * phi(delta[m]), phi the piecewise-linear interpolation of
         delta^2 at MIX_BREAKPOINTS (convex: it spreads a pool's extra places of one group
@@ -338,9 +351,11 @@ class LeximinDriver:
                 pm.add_row("mix-penalty", (m, a), phi - (a + b) * delta >= -a * b)
             penalty.append(float(pm.F[m]) * phi)
         objective = pulp.lpSum(penalty)
-        result = self.solve("tie-break: mix", objective)
-        best = result.objective or 0.0
-        pm.add_row("tie-break", "mix", objective <= best + 1e-6 * (1 + abs(best)))
+        self.solve("tie-break: mix", objective)
+        # fix it at the value the solution really has (exact from its whole places), not at
+        # the solver's figure, which its feasibility tolerance on the chord rows can lower
+        best = float(self.mix_penalty(self.outcome.places or {}))
+        pm.add_row("tie-break", "mix", objective <= best + 1e-7 * (1 + abs(best)))
 
     def fewest_sites(self) -> None:
         """Objective 'sites': fewest newly opened (planned or candidate) sites; then fixed."""
@@ -360,9 +375,11 @@ class LeximinDriver:
         pm = self.pm
         if not any(loc.cost for loc in pm.sites):
             return
-        result = self.solve("objective: lowest cost", pm.site_cost())
-        best = result.objective or 0.0
-        pm.add_row("objective", "cost", pm.site_cost() <= best + 1e-6 * (1 + abs(best)))
+        self.solve("objective: lowest cost", pm.site_cost())
+        places = self.outcome.site_places or {}
+        best = float(sum((loc.cost * places.get((loc.id, g), 0) for loc in pm.sites if loc.cost
+                          for g in loc.groups), Fraction(0)))
+        pm.add_row("objective", "cost", pm.site_cost() <= best + 1e-7 * (1 + abs(best)))
 
     def run(self) -> PoolOutcome:
         out = self.outcome

@@ -531,7 +531,7 @@ def _is_table_array(value: Any) -> bool:
 def scenario_data(instance: Instance, changes: Sequence[Change], name: str) -> dict[str, Any]:
     """The scenario applied to ``instance`` (if any) with ``changes`` on top, as TOML data."""
     data: dict[str, Any] = {}
-    if instance.scenario is not None and instance.scenario.file is not None:
+    if instance.scenario is not None and instance.scenario.file:
         try:
             data = tomllib.loads(Path(instance.scenario.file).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:

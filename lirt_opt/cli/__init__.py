@@ -12,10 +12,12 @@ an internal error).
 from __future__ import annotations
 
 from . import (
+    batch,  # noqa: F401  (registers batch)
     compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, apportion, schema)
     diagnose,  # noqa: F401  (registers diagnose)
     frontier,  # noqa: F401  (registers frontier)
+    generate,  # noqa: F401  (registers generate)
     report,  # noqa: F401  (registers report)
     template,  # noqa: F401  (registers template)
 )

@@ -1,0 +1,46 @@
+"""Where the solve time goes: HiGHS itself, the transfer of each model into HiGHS, the rest.
+
+``split()`` wraps PuLP's HiGHS interface for the duration of a ``with`` block and
+adds up, over every solver run, the seconds in ``Highs.run()`` and in
+``buildSolverModel`` (PuLP's loop of addCol / addRow). The rest of lirt-opt's
+"solve" figure is PuLP expression and problem assembly and the driver's Python.
+Used by the benchmark runner (columns highs_run, highs_build) and by
+``python -m benchmarks.profile``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pulp
+
+
+@contextmanager
+def split() -> Iterator[dict[str, float]]:
+    totals = {"highs_run": 0.0, "highs_build": 0.0, "runs": 0.0}
+    cls: Any = pulp.HiGHS
+    call, build = cls.callSolver, cls.buildSolverModel
+
+    def timed_call(self: Any, lp: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return call(self, lp)
+        finally:
+            totals["highs_run"] += time.perf_counter() - t0
+            totals["runs"] += 1
+
+    def timed_build(self: Any, lp: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return build(self, lp)
+        finally:
+            totals["highs_build"] += time.perf_counter() - t0
+
+    cls.callSolver, cls.buildSolverModel = timed_call, timed_build
+    try:
+        yield totals
+    finally:
+        cls.callSolver, cls.buildSolverModel = call, build
