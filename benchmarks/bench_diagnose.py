@@ -16,6 +16,7 @@ diagnosis misses the target.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import subprocess
 import sys
@@ -67,11 +68,11 @@ def main() -> int:
         return shortfall(inst, SolverOptions(name=solver))
 
     for solver in ("highs", "cbc"):
-        times, base = timed(lambda s=solver: shortfall_only(s), args.runs)
+        times, base = timed(functools.partial(shortfall_only, solver), args.runs)
         assert base.total == EXPECTED_SHORTFALL  # type: ignore[attr-defined]
         rows.append((f"baseline: shortfall only ({solver})", times, "shortfall 417"))
-        times, diag = timed(lambda s=solver: diagnose(inst, SolverOptions(name=s), repairs=3),
-                            args.runs)
+        times, diag = timed(functools.partial(diagnose, inst, SolverOptions(name=solver),
+                                              repairs=3), args.runs)
         rows.append((f"diagnose, 3 repairs ({solver})", times, check_diagnosis(diag)))
     command = [str(ROOT / ".venv" / "bin" / "lirt-opt"), "diagnose", str(INSTANCE),
                "--scenario", str(args.scenario), "--out", "/tmp/lirt-bench-diagnose"]

@@ -54,33 +54,60 @@ class Benchmark:
     jobs: int = 2
     script: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    drop_sites: bool = False  # the instance without locations.csv: the places-only model
+    solver: str = "highs"
+    time_limit: float | None = None  # for lirt-opt itself (a cut solve ends "feasible")
+    quick: bool = True  # run in the quick pass
 
 
 LIMBURG = "instances/limburg-2024"
 SCEN = LIMBURG + "/scenarios"
 
 BENCHMARKS: tuple[Benchmark, ...] = (
-    Benchmark("limburg", "solve", "Limburg balanced proposal, in-process", instance=LIMBURG,
-              target=0.3, target_text="< 0.3 s", baseline=True, baseline_budget=60,
-              baseline_quick=True, floor=True, floor_quick=True),
-    Benchmark("limburg-command", "command", "`lirt-opt solve` Limburg as a command (wall, "
-              "interpreter start included)", instance=LIMBURG,
+    # ---- Limburg without its (illustrative) sites: the places model of SPEC §3
+    Benchmark("limburg-places", "solve", "Limburg without sites (places model), in-process",
+              instance=LIMBURG, drop_sites=True, target=0.3, target_text="< 0.3 s",
+              baseline=True, baseline_budget=60, baseline_quick=True, floor=True,
+              floor_quick=True),
+    Benchmark("limburg-places-command", "command", "`lirt-opt solve` Limburg without sites as a "
+              "command (wall, interpreter start included)", instance=LIMBURG, drop_sites=True,
               args=("solve", "{instance}", "--out", "{out}", "-q"),
               target=2.0, target_text="< 2 s"),
-    Benchmark("limburg-venlo", "solve", "Limburg, scenario venlo-large-site (many levels)",
-              instance=LIMBURG, scenario=SCEN + "/venlo-large-site.toml", baseline=True,
+    Benchmark("batch-limburg-places", "batch", "`lirt-opt batch` 1,000 perturbations (targets "
+              "±10 %) of Limburg without sites, --jobs 2, every proposal verified",
+              instance=LIMBURG, drop_sites=True, sample=1000, quick_sample=20, jobs=2,
+              target=60.0, target_text="< 60 s"),
+    # ---- Limburg with its 138 illustrative sites: site choice, counting, a milestone
+    Benchmark("limburg", "solve", "Limburg with 138 sites (site choice), in-process",
+              instance=LIMBURG, target=5.0, target_text="< 5 s", baseline=True,
               baseline_budget=60, floor=True, floor_quick=True),
+    Benchmark("limburg-scip", "solve", "Limburg with 138 sites, SCIP", instance=LIMBURG,
+              solver="scip"),
+    Benchmark("limburg-cbc", "solve", "Limburg with 138 sites, CBC", instance=LIMBURG,
+              solver="cbc", quick=False),
+    Benchmark("limburg-command", "command", "`lirt-opt solve` Limburg with sites as a command",
+              instance=LIMBURG, args=("solve", "{instance}", "--out", "{out}", "-q")),
+    Benchmark("limburg-venlo", "solve", "Limburg with sites, scenario venlo-large-site",
+              instance=LIMBURG, scenario=SCEN + "/venlo-large-site.toml", floor=True),
     Benchmark("limburg-zuid-short", "solve", "Limburg, scenario zuid-short: infeasible, diagnosis",
-              instance=LIMBURG, scenario=SCEN + "/zuid-short.toml", expect=("infeasible",),
-              baseline=True, baseline_budget=60, baseline_quick=True),
+              instance=LIMBURG, scenario=SCEN + "/zuid-short.toml", expect=("infeasible",)),
+    # ---- synthetic
     Benchmark("province", "solve", "synthetic province: 31 municipalities, 3 regions, 2 groups",
               generate={"municipalities": 31, "regions": 3, "groups": 2, "sites": 0, "seed": 1},
               baseline=True, baseline_budget=120, floor=True, floor_quick=True),
     Benchmark("national", "solve", "synthetic national: 342 municipalities, 40 regions, "
               "4 groups, 5 sites each, exact leximin",
               generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 1},
-              expect=("optimal", "feasible"), target=10.0, target_text="< 10 s",
+              expect=("optimal", "feasible"), target=10.0,
+              target_text="< 10 s (issue 6); < 60 s with site choice (issue 3)",
               baseline=True, baseline_budget=300, floor=True),
+    Benchmark("national-scip", "solve", "synthetic national, SCIP",
+              generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 1},
+              expect=("optimal", "feasible"), solver="scip", time_limit=300, quick=False),
+    Benchmark("national-cbc", "solve", "synthetic national, CBC",
+              generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 1},
+              expect=("optimal", "feasible"), solver="cbc", time_limit=300, quick=False,
+              repeat=1),
     Benchmark("national-infeasible", "solve", "synthetic national with 4 infeasible regions: "
               "stops at the first, diagnosis over all",
               generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 2,
@@ -92,9 +119,6 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               quick_generate={"municipalities": 300, "regions": 30, "groups": 4, "sites": 5,
                               "seed": 1},
               expect=("optimal", "feasible"), target=120.0, target_text="< 120 s"),
-    Benchmark("batch-limburg", "batch", "`lirt-opt batch` 1,000 Limburg perturbations "
-              "(targets ±10 %), --jobs 2, every proposal verified", instance=LIMBURG,
-              sample=1000, quick_sample=20, jobs=2, target=60.0, target_text="< 60 s"),
 )
 
 

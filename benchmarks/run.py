@@ -69,6 +69,14 @@ class Outcome:
 
 # ---------------------------------------------------------------------------- instances
 def instance_dir(bench: Benchmark, quick: bool, work: Path) -> Path:
+    if bench.instance and bench.drop_sites:
+        out = work / f"{Path(bench.instance).name}-places"
+        if not out.exists():
+            # without sites every place is available now: the milestone holds when the task
+            # is covered (validate warns), so it can stay
+            shutil.copytree(ROOT / bench.instance, out,
+                            ignore=shutil.ignore_patterns("locations.csv", "make_locations.py"))
+        return out
     if bench.instance:
         return ROOT / bench.instance
     spec_args = (bench.quick_generate if quick and bench.quick_generate else bench.generate) or {}
@@ -101,7 +109,7 @@ def run_solve(bench: Benchmark, directory: Path, out: Outcome, repeat: int, quic
         inst = lirt_opt.load_instance(directory, scenario)
         t1 = time.perf_counter()
         with instrument.split() as highs:
-            result = pipeline.solve(inst)
+            result = pipeline.solve(inst, solver=bench.solver, time_limit=bench.time_limit)
         t2 = time.perf_counter()
         build, verify = result.timings.get("build", 0.0), result.timings.get("verify", 0.0)
         out.add("read", t1 - t0)
@@ -164,10 +172,8 @@ def run_baseline(bench: Benchmark, inst: Instance, result: pipeline.SolveResult,
         out.extra["same_loads"] = result.status == "infeasible"
         if result.status != "infeasible":
             out.fail("the baseline says infeasible, lirt-opt does not")
-    else:
+    else:  # the baseline stopped at its budget: nothing to compare
         out.extra["same_loads"] = None
-        if result.status == "infeasible":
-            out.fail(f"the baseline ended {first.status}, lirt-opt says infeasible")
 
 
 def run_command(bench: Benchmark, directory: Path, out: Outcome, repeat: int, work: Path) -> None:
@@ -400,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = []
     try:
         for bench in benches:
+            if quick and not bench.quick and not args.only:
+                continue  # full pass only (e.g. the slower solvers)
             t0 = time.perf_counter()
             o = run_one(bench, quick, work)
             outcomes.append(o)

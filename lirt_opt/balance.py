@@ -51,6 +51,7 @@ from typing import Literal
 
 import pulp
 
+from .highs_session import HighsSession
 from .instance import Location, Pool
 from .model import PoolModel
 from .solver import Clock, RunResult, SolverOptions, run
@@ -61,6 +62,7 @@ PoolStatus = Literal["optimal", "feasible", "infeasible", "error"]
 # level with gap 0 and no cap, so these change how fast the levels are found, not which.
 ESTIMATE_GAP = 1e-3
 ESTIMATE_CAP = 2.0
+PROVE_FROM_INCUMBENT = True
 
 # Breakpoints of the mix penalty phi (see _mix_tie_break): fine where deviations are small.
 MIX_BREAKPOINTS: tuple[float, ...] = tuple(
@@ -108,6 +110,7 @@ class LeximinDriver:
         self.outcome = PoolOutcome(pool=pm.pool, status="error")
         self.top: dict[str, int] = {}  # U[m] = floor(D z1 F[m]): D E[m] never exceeds it
         self.y: dict[tuple[str, int], pulp.LpVariable] = {}  # m sits on level j
+        self.session: HighsSession | None = None  # HiGHS: one model kept in step (in place)
         D = pm.D
         self.lowest = {m: sum((int(D * pm.weight(g)) * pm.lower[m, g] for g in pm.groups), 0)
                        for m in pm.loaded}  # smallest D E[m]
@@ -132,7 +135,12 @@ class LeximinDriver:
             raise _Stopped(f"time limit reached before stage {stage}")
         left = self.clock.left()
         limit = cap if left is None else (left if cap is None else min(cap, left))
-        result = run(self.pm.problem(objective), self.options, limit, gap)
+        if self.options.name == "highs" and self.options.persistent:
+            if self.session is None:
+                self.session = HighsSession(self.options)
+            result = self.session.solve(self.pm.rows, objective, limit, gap)
+        else:
+            result = run(self.pm.problem(objective), self.options, limit, gap)
         if (cap is not None and result.termination == "time_limit" and result.has_solution
                 and (left is None or cap < left)):
             result = replace(result, termination="optimal", status="ok",
@@ -287,7 +295,10 @@ class LeximinDriver:
         n = len(pm.loaded)
         above = 0
         while above < n:
-            self.estimate()
+            if above == 0 or not PROVE_FROM_INCUMBENT:
+                self.estimate()
+            # later levels: Step B starts from the last proven stage's solution; when its
+            # candidate is beaten, Step B estimates again below it (prove_level)
             above = self.prove_level(above)
             if above < n and self.finish_from_minimum(above):
                 break
@@ -298,8 +309,21 @@ class LeximinDriver:
         # 1. group mixes close to the own targets. A municipality's own mix, scaled to its
         #    load, is L[m] * t[m,g] = (t[m,g] / F[m]) * E[m]: linear in x. Its mix deviation
         #    is delta[m] = sum_g weight[g] * |x[m,g] - L[m] t[m,g]| / F[m].
+        exact_mix = False
         if len(pm.groups) > 1 and pm.loaded:
-            self._mix_tie_break()
+            if self.mix_penalty(self.outcome.places or {}) == 0:
+                # every municipality already has its own target mix: nothing can be better;
+                # keep it so (x[m,g] F[m] = t[m,g] E[m]) without the penalty's rows
+                exact_mix = True
+                for m in pm.loaded:
+                    effort = pulp.lpSum(float(pm.weight(h)) * pm.x[m, h] for h in pm.groups)
+                    for g in pm.groups:
+                        pm.add_row("tie-break", ("mix exact", m, g), float(pm.F[m]) * pm.x[m, g]
+                                   - float(pm.instance.target(m, g)) * effort == 0)
+            else:
+                self._mix_tie_break()
+                exact_mix = self.mix_penalty(self.outcome.places or {}) == 0
+        self.keep_sites()
         # 2. fewer exchanged places (nothing to do when the incumbent exchanges none)
         if pm.e and sum((self.outcome.exchanges or {}).values()) > 0:
             exchanged = pulp.lpSum(pm.e.values())
@@ -311,10 +335,50 @@ class LeximinDriver:
         # 3. deterministic order by municipality code: lower codes take places first.
         #    Squared ranks, so that moving a place of one group from m to m' and one of
         #    another group back is not a tie.
-        k = len(pairs)
-        ranked = sorted(pairs, key=lambda mg: (mg[0], pm.groups.index(mg[1])))
-        self.solve("tie-break: code order",
-                   pulp.lpSum(-((k - i) ** 2) * pm.x[p] for i, p in enumerate(ranked)))
+        if not self.places_are_unique(exact_mix or len(pm.groups) == 1):
+            k = len(pairs)
+            ranked = sorted(pairs, key=lambda mg: (mg[0], pm.groups.index(mg[1])))
+            self.solve("tie-break: code order",
+                       pulp.lpSum(-((k - i) ** 2) * pm.x[p] for i, p in enumerate(ranked)))
+        self.site_order()
+
+    def site_order(self) -> None:
+        """4. Places of a municipality divided over its open sites in site-id order: lower
+        ids fill first. Runs with x fixed at the proposal, only when some municipality has
+        two or more open sites whose places are not fixed (an existing site hosts exactly
+        its capacity, so only planned, candidate and several-group sites can move)."""
+        pm = self.pm
+        free: dict[str, int] = {}
+        for loc in pm.sites:
+            if self.is_open(loc) and (loc.optional or len(loc.groups) > 1):
+                free[loc.municipality] = free.get(loc.municipality, 0) + 1
+        if not any(n > 1 for n in free.values()):
+            return
+        keys = sorted(((loc.municipality, loc.id, pm.groups.index(g)), (loc.id, g))
+                      for loc in pm.sites if free.get(loc.municipality, 0) > 1
+                      for g in loc.groups if (loc.id, g) in pm.p)
+        k = len(keys)
+        saved = {key: (v.lowBound, v.upBound) for key, v in pm.x.items()}
+        try:
+            for key, v in pm.x.items():
+                v.lowBound = v.upBound = (self.outcome.places or {})[key]
+            self.solve("tie-break: site order", pulp.lpSum(
+                -((k - i) ** 2) * pm.p[lg] for i, (_, lg) in enumerate(keys)))
+        finally:
+            for key, (lo, up) in saved.items():
+                pm.x[key].lowBound, pm.x[key].upBound = lo, up
+
+    def places_are_unique(self, own_mix: bool) -> bool:
+        """True when no other proposal has these sorted loads and mixes: every loaded
+        municipality on one level z with its own target mix (so x[m,g] = z t[m,g]), and
+        every municipality without a load fixed by its bounds."""
+        pm = self.pm
+        levels = self.outcome.levels
+        if not own_mix or len(levels) != 1 or levels[0].through != len(pm.loaded):
+            return False
+        return all(pm.lower[m, g] == pm.upper[m, g] and not any(
+            loc.municipality == m and len(loc.groups) > 1 for loc in pm.sites)
+            for m in pm.pool.members if m not in pm.loaded for g in pm.groups)
 
     def mix_penalty(self, places: dict[tuple[str, str], int]) -> Fraction:
         """sum_m F[m] phi(delta[m]) of a whole-number proposal, exactly (phi: the chords)."""
@@ -365,6 +429,15 @@ class LeximinDriver:
         self.solve("objective: fewest new sites", pm.new_sites())
         opened = sum(1 for loc in pm.sites if loc.optional and self.is_open(loc))
         pm.add_row("objective", "sites", pm.new_sites() <= opened + 0.5)
+
+    def keep_sites(self) -> None:
+        """After the mix, the opened sites stay as they are: the last tie-breaks (exchanges,
+        code order) only divide places among them."""
+        for loc in self.pm.sites:
+            o = self.pm.opened.get(loc.id)
+            if o is not None:
+                value = 1 if self.is_open(loc) else 0
+                o.lowBound = o.upBound = value
 
     def is_open(self, loc: Location) -> bool:
         places = self.outcome.site_places or {}

@@ -17,7 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 import pulp
 
@@ -33,6 +33,7 @@ class SolverOptions:
     name: str = DEFAULT_SOLVER
     time_limit: float | None = None  # seconds for the whole solve (all stages, all pools)
     threads: int = 1  # one thread: same input, same output
+    persistent: bool = True  # HiGHS: one model per pool changed in place (highs_session.py)
 
     def __post_init__(self) -> None:
         if self.name not in SOLVERS:
@@ -205,7 +206,6 @@ class _HiGHS(pulp.HiGHS):
 
 def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | None,
                gap: float) -> RunResult:
-    import highspy
 
     _silence_highs_banner()
     limit = None if time_left is None else max(time_left, 0.01)
@@ -217,8 +217,13 @@ def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | 
     except (pulp.PulpSolverError, KeyError) as exc:
         return RunResult("highs", "error", "error", False, None, None, time.perf_counter() - t0,
                          str(exc))
-    runtime = time.perf_counter() - t0
-    h = prob.solverModel
+    return highs_result(prob.solverModel, time.perf_counter() - t0)
+
+
+def highs_result(h: Any, runtime: float) -> RunResult:
+    """What a finished highspy run says: its own model status and solution status."""
+    import highspy
+
     model_status = h.getModelStatus()
     info = h.getInfo()
     has_solution = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible

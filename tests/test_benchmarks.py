@@ -34,13 +34,15 @@ def test_registry_is_well_formed():
             assert (ROOT / b.scenario).is_file()
         if b.kind == "batch":
             assert b.sample > 0 and b.quick_sample > 0
-        assert b.repeat >= 5
+        # a target is judged on the median of at least 5 runs (solver comparisons
+        # without a target may run fewer)
+        assert b.repeat >= 5 or b.target is None
 
 
 def test_the_issue_targets_are_registered():
     targets = {b.name: b.target for b in registry.BENCHMARKS if b.target is not None}
-    assert targets == {"limburg": 0.3, "limburg-command": 2.0, "national": 10.0,
-                       "stress": 120.0, "batch-limburg": 60.0}
+    assert targets == {"limburg-places": 0.3, "limburg-places-command": 2.0, "limburg": 5.0,
+                       "national": 10.0, "stress": 120.0, "batch-limburg-places": 60.0}
     national = next(b for b in registry.BENCHMARKS if b.name == "national")
     assert national.baseline and national.floor
     assert national.generate == {"municipalities": 342, "regions": 40, "groups": 4, "sites": 5,

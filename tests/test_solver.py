@@ -9,6 +9,7 @@ import pytest
 
 import lirt_opt
 from lirt_opt import balance
+from lirt_opt.highs_session import HighsSession
 from lirt_opt.solver import RunResult, SolverOptions, run, solver_version
 
 from conftest import LIMBURG, SMALL, SOLVERS
@@ -60,21 +61,35 @@ def test_solver_version_is_reported(solver):
     assert version != "unknown" and version[0].isdigit()
 
 
+
+def _patch_runs(monkeypatch, change):
+    """Pass every stage's solver result through ``change``, on both paths a stage can
+    take: PuLP (balance.run) and the persistent HiGHS model (HighsSession.solve)."""
+    real_run, real_session = balance.run, HighsSession.solve
+
+    def run(prob, options, time_left=None, gap=0.0):
+        return change(real_run(prob, options, time_left, gap))
+
+    def session(self, rows, objective, time_left=None, gap=0.0):
+        return change(real_session(self, rows, objective, time_left, gap))
+
+    monkeypatch.setattr(balance, "run", run)
+    monkeypatch.setattr(HighsSession, "solve", session)
+
+
 def test_cut_short_solve_writes_a_feasible_verified_proposal(monkeypatch, tmp_path):
     """When a later stage stops at a limit, the last proven proposal is kept, verified,
     and reported as 'feasible' with termination 'time_limit' (exit 0)."""
     calls = {"n": 0}
-    real_run = balance.run
 
-    def limited(prob, options, time_left=None, gap=0.0):
+    def cut_short(result):
         calls["n"] += 1
-        result = real_run(prob, options, time_left, gap)
         if calls["n"] >= 3:
             return RunResult(result.solver, "warning", "time_limit", result.has_solution,
                              result.objective, 0.5, result.runtime, "Time limit reached")
         return result
 
-    monkeypatch.setattr(balance, "run", limited)
+    _patch_runs(monkeypatch, cut_short)
     scenario = LIMBURG / "scenarios" / "venlo-large-site.toml"
     inst = lirt_opt.load_instance(LIMBURG, scenario)
     result = lirt_opt.solve(inst)
@@ -85,10 +100,8 @@ def test_cut_short_solve_writes_a_feasible_verified_proposal(monkeypatch, tmp_pa
 
 
 def test_stopped_before_any_solution_is_an_error(monkeypatch):
-    def nothing(prob, options, time_left=None, gap=0.0):
-        return RunResult("highs", "error", "time_limit", False, None, None, 0.0, "Time limit reached")
-
-    monkeypatch.setattr(balance, "run", nothing)
+    _patch_runs(monkeypatch, lambda result: RunResult(
+        "highs", "error", "time_limit", False, None, None, 0.0, "Time limit reached"))
     result = lirt_opt.solve(SMALL / "exchange")
     assert result.status == "error" and result.exit_code == 3
     assert "stopped without a proposal" in result.message
