@@ -62,6 +62,8 @@ PoolStatus = Literal["optimal", "feasible", "infeasible", "error"]
 # level with gap 0 and no cap, so these change how fast the levels are found, not which.
 ESTIMATE_GAP = 1e-3
 ESTIMATE_CAP = 2.0
+# Step A only for level 1: a later level's Step B starts from the last proven proposal
+# (its candidate is as valid as Step A's; models/distribution.md section 4b).
 PROVE_FROM_INCUMBENT = True
 
 # Breakpoints of the mix penalty phi (see _mix_tie_break): fine where deviations are small.

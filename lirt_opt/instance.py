@@ -231,11 +231,15 @@ class Instance:
         """The sites of a municipality, by id."""
         if self.locations is None:
             return ()
-        cache = self._cache.setdefault("sites_of", {})
-        if code not in cache:  # type: ignore[operator]
-            cache[code] = tuple(sorted((loc for loc in self.locations  # type: ignore[index]
-                                        if loc.municipality == code), key=lambda loc: loc.id))
-        return cache[code]  # type: ignore[index]
+        index = self._cache.get("sites_of")
+        if index is None:  # one pass over all sites (a scan per code is quadratic at scale)
+            by_code: dict[str, list[Location]] = {}
+            for loc in self.locations:
+                by_code.setdefault(loc.municipality, []).append(loc)
+            index = {c: tuple(sorted(locs, key=lambda loc: loc.id))
+                     for c, locs in by_code.items()}
+            self._cache["sites_of"] = index
+        return index.get(code, ())  # type: ignore[attr-defined]
 
     def available_on(self, loc: Location, day: date) -> bool:
         """Is the site available on ``day`` (a milestone date)?"""
