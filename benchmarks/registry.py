@@ -58,6 +58,7 @@ class Benchmark:
     solver: str = "highs"
     time_limit: float | None = None  # for lirt-opt itself (a cut solve ends "feasible")
     quick: bool = True  # run in the quick pass
+    persistent: bool = True  # False: HiGHS model rebuilt per stage (the speed work's "before")
 
 
 LIMBURG = "instances/limburg-2024"
@@ -78,9 +79,14 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               instance=LIMBURG, drop_sites=True, sample=1000, quick_sample=20, jobs=2,
               target=60.0, target_text="< 60 s"),
     # ---- Limburg with its 138 illustrative sites: site choice, counting, a milestone
+    Benchmark("batch-limburg", "batch", "`lirt-opt batch` 100 perturbations of Limburg with its "
+              "sites, --jobs 2 (what 1,000 would take: ten times this)", instance=LIMBURG,
+              sample=100, quick_sample=4, jobs=2, quick=False, repeat=1),
     Benchmark("limburg", "solve", "Limburg with 138 sites (site choice), in-process",
               instance=LIMBURG, target=5.0, target_text="< 5 s", baseline=True,
               baseline_budget=60, floor=True, floor_quick=True),
+    Benchmark("limburg-rebuild", "solve", "Limburg with 138 sites, HiGHS model rebuilt per "
+              "stage (before the speed work)", instance=LIMBURG, persistent=False, quick=False),
     Benchmark("limburg-scip", "solve", "Limburg with 138 sites, SCIP", instance=LIMBURG,
               solver="scip"),
     Benchmark("limburg-cbc", "solve", "Limburg with 138 sites, CBC", instance=LIMBURG,
@@ -101,13 +107,16 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               expect=("optimal", "feasible"), target=10.0,
               target_text="< 10 s (issue 6); < 60 s with site choice (issue 3)",
               baseline=True, baseline_budget=300, floor=True),
+    Benchmark("national-rebuild", "solve", "synthetic national, HiGHS model rebuilt per stage "
+              "(before the speed work)",
+              generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 1},
+              expect=("optimal", "feasible"), persistent=False, quick=False),
     Benchmark("national-scip", "solve", "synthetic national, SCIP",
               generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 1},
               expect=("optimal", "feasible"), solver="scip", time_limit=300, quick=False),
     Benchmark("national-cbc", "solve", "synthetic national, CBC",
               generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 1},
-              expect=("optimal", "feasible"), solver="cbc", time_limit=300, quick=False,
-              repeat=1),
+              expect=("optimal", "feasible"), solver="cbc", time_limit=300, quick=False),
     Benchmark("national-infeasible", "solve", "synthetic national with 4 infeasible regions: "
               "stops at the first, diagnosis over all",
               generate={"municipalities": 342, "regions": 40, "groups": 4, "sites": 5, "seed": 2,

@@ -109,7 +109,8 @@ def run_solve(bench: Benchmark, directory: Path, out: Outcome, repeat: int, quic
         inst = lirt_opt.load_instance(directory, scenario)
         t1 = time.perf_counter()
         with instrument.split() as highs:
-            result = pipeline.solve(inst, solver=bench.solver, time_limit=bench.time_limit)
+            result = pipeline.solve(inst, solver=bench.solver, time_limit=bench.time_limit,
+                                    persistent=bench.persistent)
         t2 = time.perf_counter()
         build, verify = result.timings.get("build", 0.0), result.timings.get("verify", 0.0)
         out.add("read", t1 - t0)

@@ -122,14 +122,15 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
 
 def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
           progress: Callable[[int, int, str], None] | None = None,
-          repairs: int = DEFAULT_REPAIRS) -> SolveResult:
+          repairs: int = DEFAULT_REPAIRS, persistent: bool = True) -> SolveResult:
     """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists
     (shortfall, bottlenecks, certificates and up to ``repairs`` verified repairs).
 
     Never raises for solver outcomes: look at ``result.status``. ``progress(i, n, pool)``
-    is called before pool i of n is solved (for a progress line).
+    is called before pool i of n is solved (for a progress line). ``persistent=False``
+    rebuilds the HiGHS model at every stage (for comparison; the result is the same).
     """
-    options = SolverOptions(name=solver, time_limit=time_limit)
+    options = SolverOptions(name=solver, time_limit=time_limit, persistent=persistent)
     clock = Clock(time_limit)
     timings = {"build": 0.0, "solve": 0.0, "verify": 0.0}
     outcomes: list[PoolOutcome] = []
