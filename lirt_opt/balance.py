@@ -54,7 +54,7 @@ import pulp
 from .highs_session import HighsSession
 from .instance import Location, Pool
 from .model import PoolModel
-from .solver import Clock, RunResult, SolverOptions, run
+from .solver import Clock, HighsStuck, RunResult, SolverOptions, run
 
 PoolStatus = Literal["optimal", "feasible", "infeasible", "error"]
 
@@ -90,6 +90,7 @@ class PoolOutcome:
     levels: list[Level] = field(default_factory=list)
     runs: list[tuple[str, RunResult]] = field(default_factory=list)  # (stage, result)
     message: str = ""
+    notes: list[str] = field(default_factory=list)  # what went wrong and was recovered
 
     @property
     def proven(self) -> bool:
@@ -137,11 +138,23 @@ class LeximinDriver:
             raise _Stopped(f"time limit reached before stage {stage}")
         left = self.clock.left()
         limit = cap if left is None else (left if cap is None else min(cap, left))
+        result = None
         if self.options.name == "highs" and self.options.persistent:
             if self.session is None:
                 self.session = HighsSession(self.options)
-            result = self.session.solve(self.pm.rows, objective, limit, gap)
-        else:
+            try:
+                result = self.session.solve(self.pm.rows, objective, limit, gap)
+            except HighsStuck as exc:
+                # HiGHS hung (solver.guarded_run): this pool goes on without the kept model,
+                # rebuilt per stage and with another seed, which changes HiGHS's search
+                self.session = None
+                self.options = replace(self.options, persistent=False,
+                                       seed=self.options.seed + 1)
+                self.outcome.notes.append(f"stage {stage}: {exc}; the stage ran again with the "
+                                          "model rebuilt")
+                left = self.clock.left()
+                limit = cap if left is None else (left if cap is None else min(cap, left))
+        if result is None:
             result = run(self.pm.problem(objective), self.options, limit, gap)
         if (cap is not None and result.termination == "time_limit" and result.has_solution
                 and (left is None or cap < left)):

@@ -24,7 +24,7 @@ from typing import Any
 
 import pulp
 
-from .solver import RunResult, SolverOptions, _silence_highs_banner, highs_result
+from .solver import RunResult, SolverOptions, _silence_highs_banner, guarded_run, highs_result
 
 INF = float("inf")
 
@@ -40,7 +40,7 @@ class HighsSession:
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", options.threads)
-        self.h.setOptionValue("random_seed", 1)
+        self.h.setOptionValue("random_seed", options.seed)
         self.h.setOptionValue("mip_abs_gap", 1e-9)
         # HiGHS 1.16 can loop in a MIP restart (after "inactive integer columns, restarting"),
         # not even stopping at its time limit; seen on Limburg-Midden's first estimate with
@@ -124,7 +124,7 @@ class HighsSession:
             solution.col_value = [0.0 if x is None else float(x) for x in start]
             solution.value_valid = True
             self.h.setSolution(solution)
-        self.h.run()
+        guarded_run(self.h, time_left)  # HighsStuck when HiGHS hangs: the caller moves on
         result = highs_result(self.h, time.perf_counter() - t0)
         if result.has_solution:
             values = list(self.h.getSolution().col_value)

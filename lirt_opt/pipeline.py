@@ -170,7 +170,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         result.check = report
         if report.ok:
             result.proposal = proposal
-            notes = [f"pool {o.pool.id}: {o.message}" for o in outcomes if o.message]
+            notes = [f"pool {o.pool.id}: {text}" for o in outcomes
+                     for text in ([o.message] if o.message else []) + o.notes]
             result.message = "; ".join(notes)
         else:
             result.status, result.termination = "error", "error"

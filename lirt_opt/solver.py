@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,7 @@ class SolverOptions:
     time_limit: float | None = None  # seconds for the whole solve (all stages, all pools)
     threads: int = 1  # one thread: same input, same output
     persistent: bool = True  # HiGHS: one model per pool changed in place (highs_session.py)
+    seed: int = 1  # HiGHS random_seed (fixed: same input, same output)
 
     def __post_init__(self) -> None:
         if self.name not in SOLVERS:
@@ -178,6 +180,61 @@ def _run_cbc(prob: pulp.LpProblem, options: SolverOptions, time_left: float | No
 
 
 # ---------------------------------------------------------------------------- HiGHS
+# ---------------------------------------------------------------------------- HiGHS watchdog
+# HiGHS 1.16 can loop for ever inside presolve (HPresolve::strengthenInequalities, reached
+# from a RINS sub-MIP or a restart), checking neither its time limit nor any callback: seen
+# on a perturbed Limburg (tests/test_highs_watchdog.py keeps that model). So every HiGHS run
+# goes through guarded_run: the run happens in a daemon thread (highspy releases the GIL)
+# while this thread watches. A run is stuck when it goes past its own time limit by
+# STUCK_GRACE seconds, or when HiGHS's MIP loop has not called back for STUCK_SILENCE
+# seconds. A stuck run cannot be stopped: its Highs object is parked in _STUCK (freeing it
+# under the running thread would crash) and the thread spins until the process ends.
+STUCK_GRACE = 10.0
+STUCK_SILENCE = 60.0
+_STUCK: list[Any] = []
+
+
+class HighsStuck(RuntimeError):
+    """HiGHS did not come back from a run (see guarded_run)."""
+
+
+def guarded_run(h: Any, time_limit: float | None) -> None:
+    """``h.run()``, or HighsStuck when HiGHS hangs (see above)."""
+    import highspy
+
+    last = [time.monotonic()]
+
+    def alive(*_: Any) -> None:
+        last[0] = time.monotonic()
+
+    h.setCallback(alive, None)
+    h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            h.run()
+        except BaseException as exc:  # pragma: no cover - handed to the caller
+            failure.append(exc)
+        finally:
+            done.set()
+
+    start = time.monotonic()
+    threading.Thread(target=target, name="highs-run", daemon=True).start()
+    while not done.wait(0.5):
+        now = time.monotonic()
+        over_limit = time_limit is not None and now - start > time_limit + STUCK_GRACE
+        if over_limit or now - last[0] > STUCK_SILENCE:
+            _STUCK.append(h)
+            raise HighsStuck(f"HiGHS did not return after {now - start:.0f} s "
+                             f"(time limit {time_limit if time_limit is not None else 'none'}); "
+                             "a known HiGHS 1.16 presolve loop")
+    h.stopCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+    if failure:
+        raise failure[0]
+
+
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS that starts from the values the variables hold (the last stage's
     solution, when the same variables are solved again): a MIP start, nothing more."""
@@ -194,7 +251,7 @@ class _HiGHS(pulp.HiGHS):
                                for v in variables]
             start.value_valid = True
             lp.solverModel.setSolution(start)
-        self.callSolver(lp)
+        guarded_run(lp.solverModel, self.timeLimit)
         status, sol_status = self.findSolutionValues(lp)
         for var in variables:
             var.modified = False
@@ -210,11 +267,11 @@ def _run_highs(prob: pulp.LpProblem, options: SolverOptions, time_left: float | 
     _silence_highs_banner()
     limit = None if time_left is None else max(time_left, 0.01)
     solver = _HiGHS(msg=False, timeLimit=limit, gapRel=gap, gapAbs=1e-9,
-                        threads=options.threads, random_seed=1)
+                    threads=options.threads, random_seed=options.seed)
     t0 = time.perf_counter()
     try:
         prob.solve(solver)
-    except (pulp.PulpSolverError, KeyError) as exc:
+    except (pulp.PulpSolverError, KeyError, HighsStuck) as exc:
         return RunResult("highs", "error", "error", False, None, None, time.perf_counter() - t0,
                          str(exc))
     return highs_result(prob.solverModel, time.perf_counter() - t0)

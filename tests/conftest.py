@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import shutil
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +19,20 @@ INSTANCES = ROOT / "instances"
 LIMBURG = INSTANCES / "limburg-2024"
 SMALL = INSTANCES / "small"
 SOLVERS = ("highs", "cbc", "scip")
+T = TypeVar("T")
+
+
+def distinct_draws(draw: Callable[[random.Random], T], n: int, seed: int) -> list[T]:
+    """n distinct values of ``draw`` from one seeded generator (random tiny instances)."""
+    rnd = random.Random(seed)
+    out: list[T] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        value = draw(rnd)
+        if repr(value) not in seen:
+            seen.add(repr(value))
+            out.append(value)
+    return out
 
 
 def dec(q: Fraction) -> str:

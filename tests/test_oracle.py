@@ -17,7 +17,7 @@ import pytest
 import lirt_opt
 from lirt_opt.balance import MIX_BREAKPOINTS
 
-from conftest import write_tiny
+from conftest import distinct_draws, write_tiny
 from oracle import BREAKPOINTS, Tiny, mix_penalty
 from oracle import solve as oracle_solve
 
@@ -99,15 +99,7 @@ def random_tiny(rnd: random.Random) -> Tiny:
 
 def random_tinies(n: int, seed: int = 20241101) -> list[Tiny]:
     """n distinct tiny instances from one seeded generator."""
-    rnd = random.Random(seed)
-    out: list[Tiny] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        tiny = random_tiny(rnd)
-        if repr(tiny) not in seen:
-            seen.add(repr(tiny))
-            out.append(tiny)
-    return out
+    return distinct_draws(random_tiny, n, seed)
 
 
 TINIES = random_tinies(N_RANDOM)

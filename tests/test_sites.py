@@ -15,7 +15,7 @@ from site_oracle import solve as oracle_solve
 
 import lirt_opt
 
-from conftest import LIMBURG, SMALL, copy_instance
+from conftest import LIMBURG, SMALL, copy_instance, distinct_draws
 
 N_RANDOM = 60
 
@@ -133,15 +133,8 @@ def random_tiny(rnd: random.Random) -> TinySites:
 
 
 def random_tinies(n: int, seed: int = 20241201) -> list[TinySites]:
-    rnd = random.Random(seed)
-    out: list[TinySites] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        tiny = random_tiny(rnd)
-        if repr(tiny) not in seen:
-            seen.add(repr(tiny))
-            out.append(tiny)
-    return out
+    """n distinct tiny instances from one seeded generator."""
+    return distinct_draws(random_tiny, n, seed)
 
 
 TINIES = random_tinies(N_RANDOM)
