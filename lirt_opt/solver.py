@@ -237,7 +237,11 @@ def guarded_run(h: Any, time_limit: float | None) -> None:
 
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS that starts from the values the variables hold (the last stage's
-    solution, when the same variables are solved again): a MIP start, nothing more."""
+    solution, when the same variables are solved again): a MIP start; and runs HiGHS
+    under the watchdog."""
+
+    def callSolver(self, lp):
+        guarded_run(lp.solverModel, self.timeLimit)
 
     def actualSolve(self, lp):
         import highspy
@@ -251,7 +255,7 @@ class _HiGHS(pulp.HiGHS):
                                for v in variables]
             start.value_valid = True
             lp.solverModel.setSolution(start)
-        guarded_run(lp.solverModel, self.timeLimit)
+        self.callSolver(lp)
         status, sol_status = self.findSolutionValues(lp)
         for var in variables:
             var.modified = False
