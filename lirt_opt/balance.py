@@ -43,6 +43,7 @@ formulation is written out in models/distribution.md.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from dataclasses import dataclass, field, replace
@@ -70,6 +71,22 @@ PROVE_FROM_INCUMBENT = True
 MIX_BREAKPOINTS: tuple[float, ...] = tuple(
     [i * 0.005 for i in range(20)] + [0.1 + i * 0.025 for i in range(8)]
     + [0.3 + i * 0.1 for i in range(7)] + [1.0 + i * 0.5 for i in range(5)])
+
+
+# The breakpoints as exact fractions, and phi(delta) = max(0, max over consecutive
+# breakpoints a < b of (a + b) delta - a b): phi is convex, so the maximum is the chord of
+# the segment that holds delta (the last chord beyond the last breakpoint).
+_BREAKS = tuple(Fraction(b).limit_denominator(10**6) for b in MIX_BREAKPOINTS)
+_CHORDS = tuple(itertools.pairwise(_BREAKS))
+
+
+def phi(delta: Fraction) -> Fraction:
+    """The mix penalty of one municipality's mix deviation, exactly."""
+    if delta <= 0:
+        return Fraction(0)
+    i = min(max(bisect.bisect_left(_BREAKS, delta) - 1, 0), len(_CHORDS) - 1)
+    a, b = _CHORDS[i]
+    return max(Fraction(0), (a + b) * delta - a * b)
 
 
 @dataclass(frozen=True)
@@ -398,14 +415,12 @@ class LeximinDriver:
     def mix_penalty(self, places: dict[tuple[str, str], int]) -> Fraction:
         """sum_m F[m] phi(delta[m]) of a whole-number proposal, exactly (phi: the chords)."""
         pm, inst = self.pm, self.pm.instance
-        chords = [(Fraction(a).limit_denominator(10**6), Fraction(b).limit_denominator(10**6))
-                  for a, b in itertools.pairwise(MIX_BREAKPOINTS)]
         total = Fraction(0)
         for m in pm.loaded:
             load = pm.load(m, places)
             delta = sum((pm.weight(g) * abs(places[m, g] - load * inst.target(m, g))
                          for g in pm.groups), Fraction(0)) / pm.F[m]
-            total += pm.F[m] * max([Fraction(0)] + [(a + b) * delta - a * b for a, b in chords])
+            total += pm.F[m] * phi(delta)
         return total
 
     def _mix_tie_break(self) -> None:
@@ -416,18 +431,21 @@ class LeximinDriver:
         penalty = []
         for m in pm.loaded:
             effort = pulp.lpSum(float(pm.weight(h)) * pm.x[m, h] for h in pm.groups)
-            terms = []
+            delta = []  # delta[m] = sum_g (weight[g] / F[m]) d[m,g], as (d, coefficient)
             for g in pm.groups:
                 d = pulp.LpVariable(pm.name("d"), lowBound=0)
                 share = float(Fraction(inst.target(m, g)) / pm.F[m])
                 pm.add_row("deviation", (m, g, "+"), d - pm.x[m, g] + share * effort >= 0)
                 pm.add_row("deviation", (m, g, "-"), d + pm.x[m, g] - share * effort >= 0)
-                terms.append(float(pm.weight(g)) * d)
-            delta = pulp.lpSum(terms) * (1.0 / float(pm.F[m]))
+                delta.append((d, float(pm.weight(g)) * (1.0 / float(pm.F[m]))))
             phi = pulp.LpVariable(pm.name("phi"), lowBound=0)
             for a, b in itertools.pairwise(MIX_BREAKPOINTS):
-                # the chord of delta^2 between a and b: slope a + b, intercept -a*b
-                pm.add_row("mix-penalty", (m, a), phi - (a + b) * delta >= -a * b)
+                # the chord of delta^2 between a and b: phi - (a + b) delta >= -a b (built
+                # directly: 36 rows per municipality, PuLP's operator arithmetic is slow)
+                row = pulp.LpAffineExpression([(phi, 1.0)] + [(d, -(c * (a + b)))
+                                                              for d, c in delta])
+                pm.add_row("mix-penalty", (m, a),
+                           pulp.LpConstraint(row, pulp.LpConstraintGE, rhs=-a * b))
             penalty.append(float(pm.F[m]) * phi)
         objective = pulp.lpSum(penalty)
         self.solve("tie-break: mix", objective)

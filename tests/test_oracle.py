@@ -16,9 +16,11 @@ import pytest
 
 import lirt_opt
 from lirt_opt.balance import MIX_BREAKPOINTS
+from lirt_opt.balance import phi as engine_phi
 
 from conftest import distinct_draws, write_tiny
 from oracle import BREAKPOINTS, Tiny, mix_penalty
+from oracle import phi as oracle_phi
 from oracle import solve as oracle_solve
 
 N_RANDOM = 240  # HiGHS on all of them
@@ -68,6 +70,15 @@ def test_anchor_mix_penalty_spreads():
 
 def test_breakpoints_match_the_documented_ones():
     assert [float(b) for b in BREAKPOINTS] == pytest.approx(list(MIX_BREAKPOINTS), abs=1e-12)
+
+
+def test_engine_phi_is_the_max_over_all_chords():
+    """The engine finds phi's chord by bisection; the oracle takes the max over all chords
+    (exact fractions: every breakpoint, points between them, 0, and beyond the last)."""
+    rnd = random.Random(7)
+    deltas = [Q(0), Q(-1, 3), Q(7, 2), Q(10)] + list(BREAKPOINTS) + [
+        Q(rnd.randint(0, 3500), rnd.randint(1, 1000)) for _ in range(3000)]
+    assert all(engine_phi(d) == oracle_phi(d) for d in deltas)
 
 
 # ---------------------------------------------------------------------------- random tiny instances
