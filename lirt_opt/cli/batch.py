@@ -11,7 +11,6 @@ import click
 from .. import api
 from ..batch import BatchError, Settings, parse_perturb, run_batch
 from ..outputs import slug
-from ..solver import SOLVERS
 from .common import (
     EXIT_FAIL,
     EXIT_OK,
@@ -20,6 +19,7 @@ from .common import (
     instance_argument,
     main,
     scenario_option,
+    solver_option,
     table,
 )
 
@@ -43,7 +43,7 @@ from .common import (
                                       "existing dask.distributed cluster (--scheduler).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Address of the Dask scheduler (with --executor dask).")
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@solver_option
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds per row (each row's whole solve).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,

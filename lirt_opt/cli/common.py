@@ -22,6 +22,7 @@ import click
 from .. import __version__
 from ..errors import InvalidInstance, LirtError, Problem
 from ..instance import Instance
+from ..solver import DEFAULT_SOLVER, SOLVERS
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID, EXIT_SOLVER = 0, 1, 2, 3
 
@@ -160,3 +161,6 @@ def main() -> None:
     """lirt-opt: balanced, verifiable distribution proposals of reception places."""
 
 
+# --solver, the same on every command that solves
+solver_option = click.option("--solver", type=click.Choice(SOLVERS), default=DEFAULT_SOLVER,
+                             show_default=True)

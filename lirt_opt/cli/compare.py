@@ -23,8 +23,7 @@ from ..errors import InvalidInstance, LirtError, Problem
 from ..outputs import slug
 from ..overrides import Override
 from ..proposal_dir import ProposalData, read_proposal_dir
-from ..solver import SOLVERS
-from .common import EXIT_FAIL, EXIT_OK, EXIT_SOLVER, fmt_load, fmt_num, guarded, main, table
+from .common import EXIT_FAIL, EXIT_OK, EXIT_SOLVER, fmt_load, fmt_num, guarded, main, solver_option, table
 from .overrides import override_options
 from .progress import Progress
 
@@ -79,7 +78,7 @@ def _side_name(path: Path, data: ProposalData) -> str:
               help="Scenario TOML for AFTER (when it is an instance; without AFTER, for BEFORE's "
                    "instance).")
 @override_options
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@solver_option
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds for each solve.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,

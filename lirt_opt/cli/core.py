@@ -13,7 +13,6 @@ from .. import api, schema
 from ..errors import InvalidInstance, LirtError, Problem
 from ..outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir
 from ..overrides import Override, parse_label
-from ..solver import SOLVERS
 from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
@@ -27,6 +26,7 @@ from .common import (
     region_rows,
     scenario_option,
     site_lines,
+    solver_option,
     table,
 )
 from .diagnose import diagnosis_lines, lang_option, repairs_option
@@ -80,7 +80,7 @@ def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, .
 @instance_argument
 @scenario_option
 @override_options
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@solver_option
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds for the whole solve (all stages). On expiry the best verified "
                    "proposal so far is written with status 'feasible'.")

@@ -15,7 +15,6 @@ from ..diagnose_words import lines
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..outputs import default_out_dir
 from ..overrides import Override
-from ..solver import SOLVERS
 from .common import (
     EXIT_FAIL,
     EXIT_OK,
@@ -24,6 +23,7 @@ from .common import (
     instance_argument,
     main,
     scenario_option,
+    solver_option,
 )
 from .overrides import override_options
 
@@ -55,7 +55,7 @@ def exit_code(diag: Diagnosis) -> int:
 @override_options
 @lang_option
 @repairs_option
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@solver_option
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds for the whole diagnosis (all solver runs).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -10,14 +10,23 @@ from .. import api
 from ..errors import LirtError
 from ..frontier import FrontierError, frontier
 from ..outputs import atomic_write, csv_text, default_out_dir
-from ..solver import SOLVERS
-from .common import EXIT_FAIL, EXIT_OK, fmt_load, guarded, instance_argument, main, scenario_option, table
+from .common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    fmt_load,
+    guarded,
+    instance_argument,
+    main,
+    scenario_option,
+    solver_option,
+    table,
+)
 
 
 @main.command(name="frontier")
 @instance_argument
 @scenario_option
-@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@solver_option
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV file [default: out/<instance name>[--<scenario>]/frontier.csv].")
