@@ -5,14 +5,21 @@ so they run on a pool of worker processes (``executor="local"``, the default) or
 on an existing Dask cluster (``executor="dask"``); either way the main process is
 the only writer of ``batch.csv``:
 
-* each finished row is appended as one line (write, flush, fsync), so a killed
-  batch leaves a readable CSV whose last line may be cut short;
-* a batch started again with the same ``--out`` reads that CSV, keeps every
-  complete row whose inputs are unchanged (``input_sha256`` covers the instance
-  files, the scenario file or the perturbation and its seed and row, the solver
-  and the time limit) and whose status is not ``error``, and runs only the rest;
-* at the end the CSV is rewritten, sorted by row, atomically, with only the rows
-  of this batch; ``summary.json`` holds the summary.
+* each finished row is appended as one line (write, flush, fsync) to the batch's
+  journal ``.OUT.lirt-batch-journal.csv`` beside the ``--out`` folder, so a killed
+  batch leaves its finished rows there (the last line may be cut short), and the
+  folder itself holds the earlier result untouched;
+* a batch started again with the same ``--out`` reads the earlier result's
+  ``batch.csv`` and the journal, keeps every complete row whose inputs are
+  unchanged (``input_sha256`` covers the instance files, the scenario file or the
+  perturbation and its seed and row, the solver and the time limit) and whose
+  status is not ``error``, and runs only the rest;
+* at the end ``batch.csv`` (sorted by row, only the rows of this batch) and
+  ``summary.json`` replace the ``--out`` folder whole (``resultdir.replace_folder``)
+  and the journal is deleted.
+
+Text cells of ``batch.csv`` are neutralised for spreadsheets (``cells.py``). Local
+workers die with the batch: Linux ``PR_SET_PDEATHSIG`` and a parent watch (any OS).
 
 Perturbations (``--sample N --perturb targets=P --seed S``): row i multiplies each
 target t[m,g] by a factor drawn uniformly from [1 - P, 1 + P] and rounds half up,
@@ -29,6 +36,7 @@ scenario pools lying wholly inside it (blank when a scenario pool spans several)
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -36,6 +44,9 @@ import json
 import math
 import os
 import random
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,7 +57,9 @@ from typing import Any
 from . import __version__
 from .errors import InvalidInstance, LirtError
 from .instance import Instance, ScenarioInfo
-from .outputs import atomic_write, csv_text, json_text
+from .cells import restore, safe_rows
+from .outputs import csv_text, json_text
+from .resultdir import JOURNAL_TAG, OutputError, atomic_write, checkpoint, prepare, replace_folder
 
 BATCH_CSV = "batch.csv"
 SUMMARY_JSON = "summary.json"
@@ -242,9 +255,36 @@ def _outcome(inst: Instance, result: Any, base_pools: Sequence[tuple[str, tuple[
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(base: Instance | None, settings: Settings,
+def _init_worker(parent: int, base: Instance | None, settings: Settings,
                  base_pools: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+    die_with_parent(parent)
     _WORKER.update(base=base, settings=settings, base_pools=base_pools)
+
+
+PR_SET_PDEATHSIG = 1
+PARENT_WATCH = 1.0  # seconds between two looks at the parent (where PDEATHSIG is missing)
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker ends when the batch does: even after ``kill -9`` of the batch, a worker and
+    so the resource tracker do not stay behind. Ctrl-C is for the batch (it stops the
+    workers), not for each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the batch died before this worker asked to follow it
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_WATCH)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="lirt-opt-parent-watch", daemon=True).start()
 
 
 def _run_in_worker(task: Task) -> dict[str, str]:
@@ -283,7 +323,7 @@ def _execute_local(tasks: Sequence[Task], settings: Settings, base: Instance | N
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx,
                              initializer=_init_worker,
-                             initargs=(base, settings, tuple(base_pools))) as pool:
+                             initargs=(os.getpid(), base, settings, tuple(base_pools))) as pool:
         futures = {pool.submit(_run_in_worker, t): t for t in tasks}
         try:
             for fut in as_completed(futures):
@@ -291,9 +331,12 @@ def _execute_local(tasks: Sequence[Task], settings: Settings, base: Instance | N
                     yield fut.result()
                 except Exception as exc:
                     yield _failed(futures[fut], exc)
-        finally:
-            for fut in futures:
-                fut.cancel()
+        except BaseException:  # Ctrl-C or the caller stopped: the running rows are not waited
+            # for; the pool then finds its workers gone and fails every pending row itself
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+            raise
 
 
 def _execute_dask(tasks: Sequence[Task], settings: Settings, base: Instance | None,
@@ -337,15 +380,17 @@ def header(base_pools: Sequence[tuple[str, tuple[str, ...]]]) -> list[str]:
     return cols
 
 
+def csv_rows(cols: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
+    """Rows as batch.csv text: header and lines, text cells neutralised for spreadsheets."""
+    return csv_text(cols, safe_rows([row.get(c, "") for c in cols] for row in rows))
+
+
 def _line(cols: Sequence[str], row: dict[str, str]) -> str:
-    return csv_text(cols, [[row.get(c, "") for c in cols]]).split("\n", 1)[1]
+    return csv_rows(cols, [row]).split("\n", 1)[1]
 
 
-def read_existing(path: Path, cols: Sequence[str]) -> list[dict[str, str]]:
-    """Complete rows of an earlier run of the batch CSV (a line cut short by a kill is dropped)."""
-    if not path.is_file():
-        return []
-    text = path.read_text(encoding="utf-8")
+def parse_rows(text: str, cols: Sequence[str], where: Path) -> list[dict[str, str]]:
+    """Complete rows of batch CSV text (a line cut short by a kill is dropped)."""
     if not text.endswith("\n"):
         text = text[: text.rfind("\n") + 1]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -353,27 +398,64 @@ def read_existing(path: Path, cols: Sequence[str]) -> list[dict[str, str]]:
     if found is None:
         return []
     if found != list(cols):
-        raise BatchError(f"{path} has other columns than this batch (another instance?): "
+        raise BatchError(f"{where} has other columns than this batch (another instance?): "
                          "use another --out, or --restart to start over")
-    return [dict(zip(cols, cells)) for cells in reader if len(cells) == len(cols)]
+    return [dict(zip(cols, (restore(c) for c in cells))) for cells in reader
+            if len(cells) == len(cols)]
+
+
+def read_existing(path: Path, cols: Sequence[str]) -> list[dict[str, str]]:
+    """Complete rows of an earlier run's batch CSV."""
+    if not path.is_file():
+        return []
+    return parse_rows(path.read_text(encoding="utf-8"), cols, path)
+
+
+def journal_path(out: Path) -> Path:
+    """The batch's journal: beside the result folder, so that folder stays whole."""
+    return out.parent / f".{out.name}.{JOURNAL_TAG}.csv"
 
 
 class _Journal:
-    """Appends rows to the CSV, one whole line at a time, flushed to disk."""
+    """The rows finished so far, one whole line at a time, flushed to disk; locked so that
+    two batches never write into one folder at once."""
 
-    def __init__(self, path: Path, cols: Sequence[str], kept: Sequence[dict[str, str]]):
-        self.path, self.cols = path, list(cols)
-        # start from the kept rows only: a cut line or a stale row must not stay in the file
-        atomic_write(path, csv_text(self.cols, [[r.get(c, "") for c in self.cols] for r in kept]))
-        self.f = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115
+    def __init__(self, out: Path, cols: Sequence[str], restart: bool):
+        import fcntl
+
+        self.path, self.cols = journal_path(out), list(cols)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError("output.batch_busy", path=out) from None
+        self.f = os.fdopen(fd, "r+", encoding="utf-8", newline="")
+        try:
+            text = "" if restart else self.f.read()
+            complete = text[: text.rfind("\n") + 1]  # a line cut short by a kill goes
+            self.rows = parse_rows(complete, self.cols, self.path)
+            self.f.seek(0)
+            self.f.truncate()
+            self.f.write(complete or csv_rows(self.cols, []))
+            self.f.flush()
+            os.fsync(self.f.fileno())
+        except BaseException:
+            self.f.close()
+            raise
 
     def append(self, row: dict[str, str]) -> None:
         self.f.write(_line(self.cols, row))
         self.f.flush()
         os.fsync(self.f.fileno())
+        checkpoint("batch row")
 
     def close(self) -> None:
-        self.f.close()
+        self.f.close()  # releases the lock
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------- summary
@@ -436,7 +518,8 @@ def run_batch(instance: Instance, out: Path, *, scenarios: Path | None = None,
               executor: str = "local", scheduler: str | None = None, restart: bool = False,
               progress: Callable[[int, int], None] | None = None,
               description: dict[str, Any] | None = None) -> BatchReport:
-    """Run every row of the batch (resuming from ``out/batch.csv``); returns the report."""
+    """Run every row of the batch (resuming from ``out/batch.csv`` and the journal); returns
+    the report."""
     from .validate import load
 
     settings = settings or Settings()
@@ -455,19 +538,19 @@ def run_batch(instance: Instance, out: Path, *, scenarios: Path | None = None,
         rows = scenario_rows(instance, scenarios, settings)
     base_pools = [(p.id, p.members) for p in instance.pools()]
     cols = header(base_pools)
-    path = out / BATCH_CSV
-    if restart:
-        path.unlink(missing_ok=True)
-    expected = {r.key: r for r in rows}
-    kept = [r for r in read_existing(path, cols)
-            if r.get("scenario") in expected
-            and r.get("input_sha256") == expected[r["scenario"]].input_sha256
-            and r.get("status") != "error"]
-    kept_keys = {r["scenario"] for r in kept}
-    todo = [r for r in rows if r.key not in kept_keys]
-    journal = _Journal(path, cols, kept)
-    done: list[dict[str, str]] = list(kept)
+    target = prepare(out)  # exit 2 before any row runs when the folder cannot take the result
+    journal = _Journal(target, cols, restart)
     try:
+        earlier = [] if restart else read_existing(target / BATCH_CSV, cols)
+        expected = {r.key: r for r in rows}
+        merged = {r["scenario"]: r for r in earlier + journal.rows}  # the journal's are newer
+        kept = [r for r in merged.values()
+                if r.get("scenario") in expected
+                and r.get("input_sha256") == expected[r["scenario"]].input_sha256
+                and r.get("status") != "error"]
+        kept_keys = {r["scenario"] for r in kept}
+        todo = [r for r in rows if r.key not in kept_keys]
+        done: list[dict[str, str]] = list(kept)
         tasks = []
         for r in todo:
             if r.scenario is None:
@@ -486,18 +569,21 @@ def run_batch(instance: Instance, out: Path, *, scenarios: Path | None = None,
             done.append(row)
             if progress:
                 progress(len(done), len(rows))
+        order = {r.key: r.index for r in rows}
+        final = sorted((r for r in done if r["scenario"] in order),
+                       key=lambda r: order[r["scenario"]])
+        pools = [pid for pid, _ in base_pools]
+        summary = summarize(final, pools)
+        summary = {"instance": {"name": instance.name, "path": str(instance.path),
+                                "input_sha256": instance.input_sha256},
+                   "batch": {**(description or {}), "solver": settings.solver,
+                             "time_limit": settings.time_limit},
+                   **summary, "lirt_opt_version": __version__}
+        with replace_folder(target) as fresh:  # batch.csv and summary.json together, or neither
+            atomic_write(fresh / BATCH_CSV, csv_rows(cols, final))
+            atomic_write(fresh / SUMMARY_JSON, json_text(summary))
+        journal.remove()
     finally:
         journal.close()
-    order = {r.key: r.index for r in rows}
-    final = sorted((r for r in done if r["scenario"] in order), key=lambda r: order[r["scenario"]])
-    atomic_write(path, csv_text(cols, [[r.get(c, "") for c in cols] for r in final]))
-    pools = [pid for pid, _ in base_pools]
-    summary = summarize(final, pools)
-    summary = {"instance": {"name": instance.name, "path": str(instance.path),
-                            "input_sha256": instance.input_sha256},
-               "batch": {**(description or {}), "solver": settings.solver,
-                         "time_limit": settings.time_limit},
-               **summary, "lirt_opt_version": __version__}
-    atomic_write(out / SUMMARY_JSON, json_text(summary))
     return BatchReport(out=out, rows=final, pools=pools, ran=len(todo), kept=len(kept),
                        summary=summary)

@@ -1,9 +1,9 @@
 """Stage 7 — write: proposal.csv, exchanges.csv, summary.json (SPEC §4), or diagnosis.json.
 
-Every file is written whole or not at all: it goes to a temporary file in the
-same directory, is flushed to disk, and then renamed over the target. Files of an
-earlier run that no longer apply (a diagnosis next to a new proposal, or the other
-way round) are removed, so a directory never mixes two runs.
+The result folder is written whole or not at all (``resultdir.replace_folder``): every
+file goes into a fresh folder beside it, which is then switched in, so a folder never
+mixes two runs and files of an earlier run that no longer apply (a diagnosis next to a
+new proposal, or the other way round; old reports) do not survive.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .cells import safe_rows
+from .resultdir import atomic_write, moved, replace_folder
 from .verify import EXCHANGE_COLUMNS, EXCHANGES_CSV, PROPOSAL_COLUMNS, PROPOSAL_CSV, SITE_COLUMNS, SITES_CSV
 
 if TYPE_CHECKING:
@@ -30,21 +29,6 @@ SUMMARY_JSON = "summary.json"
 DIAGNOSIS_JSON = "diagnosis.json"
 LOAD_DECIMALS = 6
 REPORT_FILES = ("report.html", "report.md", "proposal.xlsx")  # written by report/ (issue 5)
-
-
-def atomic_write(path: Path, data: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -167,19 +151,21 @@ def json_text(data: Any) -> str:
 
 
 def write_result(result: SolveResult, directory: Path) -> list[Path]:
-    """Write the outputs of one solve; returns the files written."""
+    """Write the outputs of one solve, replacing ``directory`` whole; returns the files."""
+    with replace_folder(directory) as fresh:
+        written = write_result_files(result, fresh)
+    return moved(written, fresh, directory)
+
+
+def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
+    """Write the outputs of one solve into a fresh folder; returns the files written."""
     written: list[Path] = []
 
     def put(name: str, text: str) -> None:
         atomic_write(directory / name, text)
         written.append(directory / name)
 
-    def drop(*names: str) -> None:
-        for name in names:
-            (directory / name).unlink(missing_ok=True)
-
     inst = result.instance
-    drop(*REPORT_FILES)  # reports of an earlier run; `solve --report` writes new ones after this
     if result.proposal is not None:
         p = result.proposal
         put(PROPOSAL_CSV, safe_csv_text(PROPOSAL_COLUMNS, (
@@ -190,16 +176,9 @@ def write_result(result: SolveResult, directory: Path) -> list[Path]:
              f.date.isoformat() if f.date else "") for f in p.exchanges)))
         if inst.locations is not None:
             put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))
-        else:
-            drop(SITES_CSV)
-        drop(DIAGNOSIS_JSON)
-    else:
-        drop(PROPOSAL_CSV, EXCHANGES_CSV, SITES_CSV)
-        if result.diagnosis is not None:
-            put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
-        else:
-            drop(DIAGNOSIS_JSON)
-    from .diagnose import write_repairs  # repairs/*.toml of the diagnosis; stale ones removed
+    elif result.diagnosis is not None:
+        put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
+    from .diagnose import write_repairs  # repairs/*.toml of the diagnosis
 
     written += write_repairs(result.diagnosis if result.proposal is None else None, directory)
     put(SUMMARY_JSON, json_text(summary_dict(result)))

@@ -194,6 +194,16 @@ STUCK_SILENCE = 60.0
 _STUCK: list[Any] = []
 
 
+def _wait(done: threading.Event, h: Any) -> bool:
+    """Half a second of waiting for a run. On Ctrl-C the run goes on in its thread until the
+    process ends (interrupt.py), so ``h`` is parked: it is never freed under that thread."""
+    try:
+        return done.wait(0.5)
+    except KeyboardInterrupt:
+        _STUCK.append(h)
+        raise
+
+
 class HighsStuck(RuntimeError):
     """HiGHS did not come back from a run (see guarded_run)."""
 
@@ -222,7 +232,7 @@ def guarded_run(h: Any, time_limit: float | None) -> None:
 
     start = time.monotonic()
     threading.Thread(target=target, name="highs-run", daemon=True).start()
-    while not done.wait(0.5):
+    while not _wait(done, h):
         now = time.monotonic()
         over_limit = time_limit is not None and now - start > time_limit + STUCK_GRACE
         if over_limit or now - last[0] > STUCK_SILENCE:

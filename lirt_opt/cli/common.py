@@ -19,9 +19,11 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from .. import __version__, interrupt
 from ..errors import InvalidInstance, LirtError, Problem
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..instance import Instance
+from ..resultdir import OutputError
 from ..solver import DEFAULT_SOLVER, SOLVERS
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID, EXIT_SOLVER = 0, 1, 2, 3
@@ -123,8 +125,17 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        lang = kwargs.get("lang") if kwargs.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
         try:
-            code = fn(*args, **kwargs)
+            with interrupt.installed():
+                try:
+                    code = fn(*args, **kwargs)
+                except KeyboardInterrupt:  # Ctrl-C: what was being written is gone (interrupt.py)
+                    interrupt.stop(t("interrupted", lang))
+                    raise
+        except OutputError as exc:  # the output folder cannot be used: exit 2, in words
+            click.echo(f"{t('output.error', lang)}: {exc.text(lang)}", err=True)
+            code = exc.exit_code
         except InvalidInstance as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             print_problems(exc.problems)

@@ -13,19 +13,23 @@ instance with the scenario and what-if options: the quick "what if" of a meeting
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import api
 from ..compare import Comparison, compare
 from ..errors import InvalidInstance, LirtError, Problem
-from ..outputs import slug
+from ..outputs import slug, write_result_files
 from ..overrides import Override
 from ..proposal_dir import ProposalData, read_proposal_dir
+from ..resultdir import check_writable, moved, prepare, replace_folder
 from .common import EXIT_FAIL, EXIT_OK, EXIT_SOLVER, fmt_load, fmt_num, guarded, main, solver_option, table
 from .overrides import override_options
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from ..pipeline import SolveResult
 
 
 def is_proposal_dir(path: Path) -> bool:
@@ -37,10 +41,12 @@ def is_instance(path: Path) -> bool:
         path.is_file() and path.suffix.lower() == ".xlsx")
 
 
-def _side(path: Path, scenario: Path | None, overrides: tuple[Override, ...], out: Path,
-          solver: str, time_limit: float | None, progress: Progress, name: str
-          ) -> tuple[ProposalData, int]:
-    """Read a proposal directory, or solve an instance into ``out`` and read that."""
+Side = tuple[ProposalData | None, "SolveResult | None", int]
+
+
+def _side(path: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
+          time_limit: float | None, progress: Progress, name: str) -> Side:
+    """Read a proposal directory, or solve an instance (written later, with the comparison)."""
     if is_proposal_dir(path):
         if scenario is not None or overrides:
             what = "--scenario and what-if options apply" if name == "after" else \
@@ -48,7 +54,7 @@ def _side(path: Path, scenario: Path | None, overrides: tuple[Override, ...], ou
             raise InvalidInstance([Problem("error", str(path), None, None,
                                            f"{what} to an instance, but this is a proposal "
                                            "directory (already solved)")])
-        return read_proposal_dir(path), 0
+        return read_proposal_dir(path), None, 0
     if not is_instance(path):
         raise InvalidInstance([Problem("error", str(path), None, None,
                                        "neither a proposal directory (summary.json) nor an instance "
@@ -58,15 +64,27 @@ def _side(path: Path, scenario: Path | None, overrides: tuple[Override, ...], ou
     result = api.solve(inst, solver=solver, time_limit=time_limit,
                        progress=lambda i, n, pool: progress.step(
                            f"solving {name}: pool {pool} ({i}/{n})"))
-    result.write(out)
-    code = result.exit_code
-    return read_proposal_dir(out), code
+    return None, result, result.exit_code
 
 
-def _side_name(path: Path, data: ProposalData) -> str:
+def _side_name(side: Side) -> str:
+    data, result, _ = side
+    if result is not None:
+        inst = result.instance
+        return slug(inst.name) + (f"--{slug(inst.scenario.name)}" if inst.scenario else "")
+    assert data is not None
     sc = data.scenario
-    return slug(data.instance_name) + (f"--{slug(str(sc.get('name')))}" if sc else "") \
-        if data else slug(path.name)
+    return slug(data.instance_name) + (f"--{slug(str(sc.get('name')))}" if sc else "")
+
+
+def _written(side: Side, folder: Path) -> tuple[ProposalData, list[Path]]:
+    """A solved side is written to ``folder`` (inside the comparison's result) and read back."""
+    data, result, _ = side
+    if result is None:
+        assert data is not None
+        return data, []
+    written = write_result_files(result, folder)
+    return read_proposal_dir(folder), written
 
 
 @main.command(name="compare")
@@ -113,40 +131,27 @@ def compare_command(before: Path, after: Path | None, before_scenario: Path | No
             raise click.UsageError("without AFTER, give --scenario or a what-if option "
                                    "(--fix, --cap, --min, --exclude-site, --pool)")
         after = before
-    provisional = out or Path("out") / "compare" / "pending"
+    if out is not None:
+        prepare(out)  # exit 2 before solving when the folder cannot take the comparison
+    else:
+        check_writable(Path("out") / "compare")
     with Progress(quiet) as progress:
-        data_b, code_b = _side(before, before_scenario, (), provisional / "before", solver,
-                               time_limit, progress, "before")
-        data_a, code_a = _side(after, scenario, overrides, provisional / "after", solver,
-                               time_limit, progress, "after")
-        if out is None:
-            out = Path("out") / "compare" / f"{_side_name(before, data_b)}--vs--{_side_name(after, data_a)}"
-            if provisional.exists():
-                _move(provisional, out)
-                data_b = read_proposal_dir(out / "before") if not is_proposal_dir(before) else data_b
-                data_a = read_proposal_dir(out / "after") if not is_proposal_dir(after) else data_a
+        side_b = _side(before, before_scenario, (), solver, time_limit, progress, "before")
+        side_a = _side(after, scenario, overrides, solver, time_limit, progress, "after")
+        out = out or Path("out") / "compare" / f"{_side_name(side_b)}--vs--{_side_name(side_a)}"
         progress.step("comparing")
-        result = compare(data_b, data_a)
-        written = result.write(out)
+        with replace_folder(out) as fresh:  # comparison and solved sides: one result, whole
+            data_b, written_b = _written(side_b, fresh / "before")
+            data_a, written_a = _written(side_a, fresh / "after")
+            result = compare(data_b, data_a)
+            written = result.write(fresh) + written_b + written_a
+        written = moved(written, fresh, out)
+    code_b, code_a = side_b[2], side_a[2]
     _print(result, show_all)
     click.echo("written: " + ", ".join(str(p) for p in written))
     if EXIT_SOLVER in (code_b, code_a):
         return EXIT_SOLVER
     return EXIT_OK if result.both_closing else EXIT_FAIL
-
-
-def _move(src: Path, dst: Path) -> None:
-    import shutil
-
-    if dst.exists():
-        for side in ("before", "after"):
-            if (src / side).exists():
-                shutil.rmtree(dst / side, ignore_errors=True)
-    dst.mkdir(parents=True, exist_ok=True)
-    for side in ("before", "after"):
-        if (src / side).exists():
-            (src / side).rename(dst / side)
-    shutil.rmtree(src, ignore_errors=True)
 
 
 def _n(v: Any, signed: bool = False) -> str:

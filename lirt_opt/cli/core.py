@@ -11,8 +11,9 @@ import click
 
 from .. import api, schema
 from ..errors import InvalidInstance, LirtError, Problem
-from ..outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir
+from ..outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir, write_result_files
 from ..overrides import Override, parse_label
+from ..resultdir import moved, prepare, replace_folder
 from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
@@ -108,17 +109,20 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
         progress.close()
         if not quiet:
             print_problems(inst.warnings)
+    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
+    prepare(out)  # a folder that cannot take the result: exit 2 now, not after solving
     with Progress(quiet) as progress:
         result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool,
                            repairs=repairs)
-        out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
         progress.step("writing")
-        written = result.write(out)
-        if with_report:
-            from ..report import FORMATS, write_reports
+        with replace_folder(out) as fresh:  # the whole result, reports included, or nothing
+            written = write_result_files(result, fresh)
+            if with_report:
+                from ..report import FORMATS, write_reports
 
-            progress.step("writing the report")
-            written += write_reports(out, FORMATS, lang, instance=inst)
+                progress.step("writing the report")
+                written += write_reports(fresh, FORMATS, lang, instance=inst)
+        written = moved(written, fresh, out)
     if quiet:
         if result.status == "error":
             click.echo(f"error: {result.message}", err=True)

@@ -15,6 +15,7 @@ from ..diagnose_words import lines
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..outputs import default_out_dir
 from ..overrides import Override
+from ..resultdir import moved, prepare, replace_folder
 from .common import (
     EXIT_FAIL,
     EXIT_OK,
@@ -71,10 +72,12 @@ def diagnose(instance: Path, scenario: Path | None, overrides: tuple[Override, .
     Exit 0 closing after all, 1 diagnosis given, 2 invalid input, 3 solver failed.
     """
     inst = api.load_instance(instance, scenario, overrides)
+    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
+    prepare(out)  # exit 2 before the diagnosis when the folder cannot take it
     diag = api.diagnose(inst, solver=solver, time_limit=time_limit, repairs=repairs)
     for line in diagnosis_lines(diag, lang):
         click.echo(line)
-    out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
-    written = write_diagnosis(diag, out)
+    with replace_folder(out) as fresh:  # the diagnosis is a result of its own, written whole
+        written = moved(write_diagnosis(diag, fresh), fresh, out)
     click.echo("written: " + ", ".join(str(p) for p in written))
     return exit_code(diag)

@@ -12,6 +12,7 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..instance import Instance
 from ..proposal_dir import read_proposal_dir
 from ..report import FORMATS, write_reports
+from ..resultdir import moved, prepare, replace_folder, resolved
 from .common import EXIT_OK, guarded, main
 from .progress import Progress, progress_option
 
@@ -70,9 +71,16 @@ def report(proposal_dir: Path, lang: str, formats: tuple[str, ...], out: Path | 
     with Progress(quiet) as progress:
         progress.step("reading the proposal")
         read_proposal_dir(proposal_dir)  # fails early (exit 2) on an unreadable directory
+        # into the proposal's own folder: the result with its reports replaces it whole;
+        # --out elsewhere: that folder holds the reports (a result of their own)
+        into = out is None or resolved(out) == resolved(proposal_dir)
+        target = proposal_dir if into or out is None else out
+        prepare(target, keep=into)
         inst, why = (None, None) if no_value else instance_of(proposal_dir)
         progress.step("writing the report")
-        written = write_reports(proposal_dir, chosen_formats(formats), lang, out, inst,
-                                value=not no_value, missing_reason=why)
+        with replace_folder(target, keep=into) as fresh:
+            written = write_reports(fresh if into else proposal_dir, chosen_formats(formats),
+                                    lang, fresh, inst, value=not no_value, missing_reason=why)
+        written = moved(written, fresh, target)
     click.echo("written: " + ", ".join(str(p) for p in written))
     return EXIT_OK
