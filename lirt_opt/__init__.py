@@ -15,10 +15,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .launch import command_started  # noqa: E402  (Ctrl-C while the lirt-opt command starts)
-
-command_started()
-
+from . import launch  # noqa: F401  (first: Ctrl-C while the lirt-opt command starts)
 from .api import ValidationReport, check, diagnose, load_instance, solve, validate
 from .errors import InvalidInstance, LirtError, Problem
 

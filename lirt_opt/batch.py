@@ -55,9 +55,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cells import restore, safe_rows
 from .errors import InvalidInstance, LirtError
 from .instance import Instance, ScenarioInfo
-from .cells import restore, safe_rows
 from .outputs import csv_text, json_text
 from .resultdir import JOURNAL_TAG, OutputError, atomic_write, checkpoint, prepare, replace_folder
 

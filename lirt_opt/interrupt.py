@@ -8,7 +8,8 @@ a :func:`critical` block (the renames that switch a result folder in) the interr
 waits until the block is done, so a folder is never left half switched.
 
 The command then ends with :func:`stop`: child processes (a CBC run, batch workers)
-are killed and the process leaves through ``os._exit(130)``. A HiGHS run still busy
+are killed, CBC's files go with the solver's :func:`scratch` folder, and the process
+leaves through ``os._exit(130)``. A HiGHS run still busy
 in its thread (``solver.guarded_run``) is never torn down by the interpreter's exit,
 which aborted with "terminate called without an active exception" (issue 9.5).
 """
@@ -17,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -66,6 +69,30 @@ def critical() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+_scratch: list[str] = []
+
+
+@contextlib.contextmanager
+def scratch() -> Iterator[None]:
+    """A private folder for the solver's temporary files, removed when the command ends, also
+    on Ctrl-C: PuLP writes CBC's model and solution files to ``$TMP`` and deletes them only
+    when CBC returns. (Python's own temporary files stay where they were.)"""
+    tempfile.gettempdir()  # fixed before $TMP changes
+    folder = tempfile.mkdtemp(prefix="lirt-opt-solver-")
+    previous = os.environ.get("TMP")
+    os.environ["TMP"] = folder
+    _scratch.append(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("TMP", None)
+        else:
+            os.environ["TMP"] = previous
+        _scratch.remove(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _children() -> list[int]:
     """Process ids of this process's children (Linux /proc; elsewhere none)."""
     me, found = os.getpid(), []
@@ -103,6 +130,8 @@ def kill_children() -> None:
 def stop(message: str | None = None) -> None:
     """End the process after Ctrl-C: children killed, message on stderr, exit 130."""
     kill_children()
+    for folder in _scratch:
+        shutil.rmtree(folder, ignore_errors=True)
     util = sys.modules.get("multiprocessing.util")
     if util is not None:  # unlink the batch pool's semaphores (else the resource tracker warns)
         with contextlib.suppress(Exception):

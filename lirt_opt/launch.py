@@ -23,3 +23,5 @@ def command_started() -> None:
 
         signal.signal(signal.SIGINT, starting)
 
+
+command_started()

@@ -66,6 +66,7 @@ _ANCHORS = {
     "proposal.csv": "municipality,name,region,group,target,places",
     "batch.csv": "row,scenario,",
     "compare.csv": "municipality,name,region,group,",
+    "frontier.csv": "new_sites,max_load,",
 }
 
 ANCHOR_BYTES = 64 << 20  # a summary.json larger than this is not read to recognise it

@@ -12,9 +12,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path

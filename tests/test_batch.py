@@ -10,7 +10,12 @@ import hashlib
 import io
 import json
 import math
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,7 +25,7 @@ import lirt_opt
 from lirt_opt import batch as B
 from lirt_opt import generate as G
 
-from conftest import LIMBURG
+from conftest import LIMBURG, SMALL
 
 TIMING = set(B.TIMING_COLUMNS)
 SAMPLE = 8
@@ -244,3 +249,71 @@ def test_perturbing_a_scenario_keeps_the_scenario(tmp_path):
 def test_batch_has_help(run_cli):
     result = run_cli("batch", "--help")
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_batch_csv_cells_are_neutralised_and_read_back(tmp_path, run_cli):
+    """A scenario file named `=c.toml` gave a bare `=c` cell: a formula in Excel."""
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    for name in ("=c", "@d", "plain"):
+        (scenarios / f"{name}.toml").write_text('description = "as the base"\n')
+    out = tmp_path / "out"
+    result = run_cli("batch", SMALL / "worked-example", "--scenarios", scenarios, "--out", out)
+    assert result.exit_code == 0, result.output
+    raw = list(csv.reader(io.StringIO((out / B.BATCH_CSV).read_text())))
+    cells = [row[1] for row in raw[1:]]
+    assert cells == ["'=c", "'@d", "plain"]
+    assert not any(c and c[0] in "=+-@\t\r" for row in raw[1:] for c in row)
+    cols = raw[0]
+    assert [r["scenario"] for r in B.read_existing(out / B.BATCH_CSV, cols)] == ["=c", "@d", "plain"]
+    again = run_cli("batch", SMALL / "worked-example", "--scenarios", scenarios, "--out", out)
+    assert again.exit_code == 0 and "0 run now, 3 kept" in again.output
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+            except OSError:
+                continue
+            if int(stat[stat.rfind(b")") + 2:].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:].split()[0] != b"Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_batch(tight, tmp_path):
+    """After kill -9 of `batch --jobs 2`, its two workers and the resource tracker stayed."""
+    p = subprocess.Popen([sys.executable, "-m", "lirt_opt.cli", "batch", str(tight), "--sample",
+                          "500", "--jobs", "2", "--out", str(tmp_path / "out"), "-q"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(1200):  # the two workers and the resource tracker
+            kids = _children(p.pid)
+            if len(kids) >= 3 or p.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(kids) >= 3, kids
+        time.sleep(0.5)  # the workers are past their start
+        kids = _children(p.pid)
+    finally:
+        p.kill()
+        p.wait()
+    for _ in range(600):  # within a minute at most; usually well under a second
+        alive = [k for k in kids if _alive(k)]
+        if not alive:
+            break
+        time.sleep(0.1)
+    for k in alive:  # do not leave them behind when the test fails
+        os.kill(k, signal.SIGKILL)
+    assert not alive, f"still running after the batch was killed: {alive}"

@@ -275,26 +275,31 @@ def slow_instance(root) -> Path:
     return d
 
 
-@pytest.mark.parametrize("after", [2.0, 3.0])
-def test_ctrl_c_while_highs_runs_exits_130(slow_instance, root, after):
+@pytest.mark.parametrize("solver, after", [("highs", 2.0), ("highs", 3.0), ("cbc", 3.0)])
+def test_ctrl_c_while_the_solver_runs_exits_130(slow_instance, root, solver, after):
     """Ctrl-C during the solve (HiGHS busy in its watchdog thread) used to end in "terminate
-    called without an active exception" (abort, signal 6) or click's "Aborted!" (exit 1)."""
-    work = root / f"ctrl-c-{after}"
-    work.mkdir()
+    called without an active exception" (abort, signal 6) or click's "Aborted!" (exit 1);
+    with CBC, PuLP's model and solution files stayed in the temporary folder."""
+    work = root / f"ctrl-c-{solver}-{after}"
+    temp = work / "tmp"  # the child's temporary folder, to see what it leaves there
+    temp.mkdir(parents=True)
     folder = work / "result"
     assert run(["solve", WORKED, "--out", folder, "-q"], work).returncode == 0
     before = content(folder)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIRT_OPT_TEST_")}
-    p = subprocess.Popen([*PROGRAM, "solve", str(slow_instance), "--out", str(folder), "-q"],
-                         cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LIRT_OPT_TEST_") and k not in ("TMPDIR", "TEMP", "TMP")}
+    env["TMP"] = str(temp)
+    p = subprocess.Popen([*PROGRAM, "solve", str(slow_instance), "--solver", solver,
+                          "--out", str(folder), "-q"], cwd=work, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(after)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=120)
+    _, err = p.communicate(timeout=120)
     assert p.returncode == 130, err
     assert "terminate called" not in err and "Traceback" not in err and "Aborted" not in err
     assert "onderbroken" in err  # Dutch by default
     assert content(folder) == before and not litter(folder)
+    assert list(temp.iterdir()) == []
 
 
 # ---------------------------------------------------------------------------- which folders

@@ -8,6 +8,7 @@ an internal error).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -125,9 +126,11 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        lang = kwargs.get("lang") if kwargs.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+        lang = str(kwargs["lang"]) if kwargs.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+        solver_files = interrupt.scratch() if kwargs.get("solver") == "cbc" else \
+            contextlib.nullcontext()
         try:
-            with interrupt.installed():
+            with interrupt.installed(), solver_files:
                 try:
                     code = fn(*args, **kwargs)
                 except KeyboardInterrupt:  # Ctrl-C: what was being written is gone (interrupt.py)

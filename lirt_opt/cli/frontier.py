@@ -9,7 +9,7 @@ import click
 from .. import api
 from ..errors import LirtError
 from ..frontier import FrontierError, frontier
-from ..outputs import atomic_write, csv_text, default_out_dir
+from ..outputs import atomic_write, default_out_dir, safe_csv_text
 from .common import (
     EXIT_FAIL,
     EXIT_OK,
@@ -57,7 +57,7 @@ def frontier_command(instance: Path, scenario: Path | None, solver: str, time_li
     csv_header = ["new_sites", "max_load", "max_load_exact"]
     for p in pools:
         csv_header += [f"new_sites:{p}", f"max_load:{p}"]
-    atomic_write(out, csv_text(csv_header, (
+    atomic_write(out, safe_csv_text(csv_header, (
         [pt.new_sites, f"{float(pt.max_load):.6f}", str(pt.max_load)]
         + [v for pp in pt.pools for v in (pp.new_sites, f"{float(pp.max_load):.6f}")]
         for pt in points)))
