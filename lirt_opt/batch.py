@@ -421,13 +421,15 @@ class _Journal:
     two batches never write into one folder at once."""
 
     def __init__(self, out: Path, cols: Sequence[str], restart: bool):
-        import fcntl
-
         self.path, self.cols = journal_path(out), list(cols)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
+            import fcntl
+
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # no flock (Windows): one batch per folder is then up to the user
+            pass
         except OSError:
             os.close(fd)
             raise OutputError("output.batch_busy", path=out) from None

@@ -169,11 +169,18 @@ def _copy_into(src: Path, dst: Path) -> None:
             os.symlink(os.readlink(entry.path), target)
         elif entry.is_dir():
             shutil.copytree(entry.path, target, symlinks=True)
+            for copied in target.rglob("*"):
+                if copied.is_file() and not copied.is_symlink():
+                    _fsync_file(copied)
         else:
             shutil.copy2(entry.path, target)
-            with open(target, "rb") as f:
-                os.fsync(f.fileno())
+            _fsync_file(target)
         checkpoint(f"copy {entry.name}")
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 # ---------------------------------------------------------------------------- recognising a result
