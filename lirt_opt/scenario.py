@@ -17,12 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import Problem
+from .errors import Problem, problem
 from .instance import ScenarioInfo
 from .overrides import Override
 from .overrides import digest as overrides_digest
-from .read import INVALID, RawInstance, Row, TomlDoc, parse_cell, read_toml
+from .read import (
+    INVALID,
+    RawInstance,
+    Row,
+    TomlDoc,
+    parse_cell,
+    read_toml,
+    shorten,
+    text_issue,
+)
 from .validate import (
+    Municipalities,
     Settings,
     as_date,
     parse_counting,
@@ -30,6 +40,9 @@ from .validate import (
     parse_group,
     parse_milestones,
     parse_objective,
+    shown,
+    text_value,
+    unknown_keys,
 )
 
 _KEYS = {"name", "description", "pool", "deadline", "groups", "exchange", "remove_exchange",
@@ -65,9 +78,7 @@ def _table_rows(doc: TomlDoc, key: str, table: schema.Table, problems: list[Prob
                                     f"must be a table ([[{key}]])"))
             continue
         values: dict[str, Any] = {}
-        for extra in sorted(set(body) - set(table.names)):
-            problems.append(Problem("warning", doc.file, doc.line_of(*where, extra),
-                                    f"{key}[{i + 1}].{extra}", "unknown key, ignored"))
+        unknown_keys(doc, where, f"{key}[{i + 1}]", body, table.names, problems)
         for col in table.columns:
             line = doc.line_of(*where, col.name) or doc.line_of(*where)
             if col.name not in body:
@@ -81,12 +92,12 @@ def _table_rows(doc: TomlDoc, key: str, table: schema.Table, problems: list[Prob
             text = _cell_text(body[col.name])
             if text is None:
                 problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
-                                        f"{body[col.name]!r} is not a valid value"))
+                                        f"{shown(body[col.name])} is not a valid value"))
                 values[col.name] = INVALID
                 continue
             value, issue = parse_cell(col, text)
             if issue:
-                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}", issue))
+                problems.append(issue.problem(doc.file, line, f"{key}[{i + 1}].{col.name}"))
             values[col.name] = value
         rows.append(Row(doc.file, doc.line_of(*where), values))
     return rows
@@ -102,13 +113,26 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
     raw.digests.append((f"scenario:{path.name}", sha))
     d = doc.data
     overrides: list[str] = []
-    for key in sorted(set(d) - _KEYS):
-        problems.append(Problem("warning", doc.file, doc.line_of(key), key, "unknown key, ignored"))
+    unknown_keys(doc, (), "", d, _KEYS, problems)
+    name = path.stem
+    if "name" in d:
+        name = text_value(doc, doc.line_of("name"), "name", d["name"], problems) or name
+    description = ""
+    if "description" in d:
+        if not isinstance(d["description"], str):
+            problems.append(Problem("error", doc.file, doc.line_of("description"), "description",
+                                    "must be a text"))
+        else:  # free text: line breaks and tabs allowed, other control characters not
+            bad = text_issue(d["description"].replace("\n", " ").replace("\t", " "), 5000)
+            if bad is not None:
+                problems.append(bad.problem(doc.file, doc.line_of("description"), "description"))
+            else:
+                description = d["description"]
 
     if "pool" in d:
         if d["pool"] not in schema.POOL_CHOICES:
             problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
-                                    f"unknown pool {d['pool']!r}; expected one of: "
+                                    f"unknown pool {shown(d['pool'])}; expected one of: "
                                     + ", ".join(schema.POOL_CHOICES)))
         else:
             overrides.append(f"pool: {settings.pool} -> {d['pool']}")
@@ -117,7 +141,7 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
         new = as_date(d["deadline"])
         if new is None:
             problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
-                                    f"{d['deadline']!r} is not a date (YYYY-MM-DD)"))
+                                    f"{shown(d['deadline'])} is not a date (YYYY-MM-DD)"))
         else:
             old = settings.deadline.isoformat() if settings.deadline else "none"
             overrides.append(f"deadline: {old} -> {new.isoformat()}")
@@ -131,8 +155,8 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
     for gid, body in groups.items():
         if gid not in settings.groups:
             problems.append(Problem("error", doc.file, doc.line_of("groups", gid), f"groups.{gid}",
-                                    f"unknown group '{gid}' (a scenario changes groups, it does "
-                                    "not add them)"))
+                                    f"unknown group '{shorten(gid)}' (a scenario changes groups, "
+                                    "it does not add them)"))
             continue
         row = parse_group(doc, gid, body, problems, base=settings.groups[gid])
         if row is not None:
@@ -193,9 +217,8 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
                              f"min {_fmt(r.get('min'))}, max {_fmt(r.get('max'))}")
 
     _apply_locations(doc, raw, problems, overrides)
-    info = ScenarioInfo(
-        name=str(d.get("name", path.stem)), file=str(path),
-        description=str(d.get("description", "")), sha256=sha, overrides=tuple(overrides))
+    info = ScenarioInfo(name=name, file=str(path), description=description, sha256=sha,
+                        overrides=tuple(overrides))
     return info
 
 
@@ -251,20 +274,19 @@ def apply_overrides(raw: RawInstance, settings: Settings, overrides: tuple[Overr
             words.append(f"pool: {settings.pool} -> {o.pool} ({o.label})")
             settings.pool = o.pool
 
-    codes = {r.get("code") for r in raw.tables.get(schema.MUNICIPALITIES.file) or []}
+    munis = Municipalities(raw.tables.get(schema.MUNICIPALITIES.file) or [])
     by_pair: dict[tuple[str, str], list[Override]] = {}
     for o in overrides:
         if o.option not in ("--fix", "--cap", "--min") or o.municipality is None or o.group is None:
             continue
-        ok = True
-        if o.municipality not in codes:
-            bad(o, f"unknown municipality '{o.municipality}' (not in municipalities.csv)")
-            ok = False
+        code, why = munis.resolve(o.municipality)  # a CBS code or a name
+        if why is not None:
+            problems.append(problem("error", o.label, None, None, why[0], **why[1]))
         if o.group not in settings.groups:
             bad(o, f"unknown group '{o.group}'; the groups are: {', '.join(settings.groups)}")
-            ok = False
-        if ok:
-            by_pair.setdefault((o.municipality, o.group), []).append(o)
+            code = None
+        if code is not None:
+            by_pair.setdefault((code, o.group), []).append(o)
     old_rows = {(r.get("municipality"), r.get("group")): r
                 for r in raw.tables.get(schema.BOUNDS.file) or []}
     new_rows: list[Row] = []

@@ -7,6 +7,7 @@ whole front of the pipeline: read → (scenario overlay) → checks → Instance
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from . import schema
-from .errors import Problem, raise_if_errors
+from .errors import Problem, has_room, problem, raise_if_errors
 from .instance import (
     DEFAULT_OBJECTIVE_ORDER,
     Bound,
@@ -36,7 +37,10 @@ from .read import (
     Row,
     TomlDoc,
     combined_sha256,
+    number_text,
     read_instance,
+    shorten,
+    text_issue,
 )
 
 _TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange", "counting", "milestones",
@@ -64,11 +68,96 @@ class Settings:
 
 def as_number(value: Any) -> Fraction | None:
     """A TOML number as an exact fraction of its decimal text; None if not a number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         return None
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
     if value != value or value in (float("inf"), float("-inf")):
         return None
     return Fraction(str(value))
+
+
+def shown(value: Any) -> str:
+    """A TOML value for a message, shortened (a 4,000-digit number is not printed whole)."""
+    return shorten(repr(value), 60)
+
+
+def decimal_places(number: Fraction) -> int | None:
+    """Decimal places of a finite decimal (3 for 0.125); None when it has no finite expansion."""
+    d, twos, fives = number.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    return max(twos, fives) if d == 1 else None
+
+
+def number_problem(doc: TomlDoc, line: int | None, column: str, value: Any, number: Fraction,
+                   key_path: str) -> Problem | None:
+    """A TOML number outside the range ``schema`` declares for ``key_path``, or with more than
+    ``schema.MAX_DECIMALS`` decimals (1e-300, a 400-digit number); None when it is fine."""
+    places = decimal_places(number)
+    if places is None or places > schema.MAX_DECIMALS:
+        return problem("error", doc.file, line, column, "number.too_many_decimals",
+                       value=shown(value), limit=schema.MAX_DECIMALS)
+    declared = schema.key(key_path)
+    lo, hi = declared.minimum, declared.maximum
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        return problem("error", doc.file, line, column, "number.out_of_range", value=shown(value),
+                       minimum=number_text(lo) if lo is not None else "-",
+                       maximum=number_text(hi) if hi is not None else "-")
+    return None
+
+
+def unknown_keys(doc: TomlDoc, where: tuple[Any, ...], column: str, body: dict[str, Any],
+                 known: Iterable[str], problems: list[Problem]) -> None:
+    """An error for every key of ``body`` not in ``known`` (SPEC §5), with the nearest known
+    key suggested when there is one ("did you mean `bounds`?")."""
+    known = sorted(known)
+    for key in body:
+        if key in known:
+            continue
+        col = f"{column}.{key}" if column else str(key)
+        line = doc.line_of(*where, key)
+        if not has_room(problems):  # only counted: skip the wording
+            problems.append(Problem("error", doc.file, line, col, "unknown key"))
+            continue
+        near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        if near:
+            problems.append(problem("error", doc.file, line, col, "key.unknown_suggest",
+                                    name=shorten(str(key)), suggestion=near[0]))
+        else:
+            problems.append(problem("error", doc.file, line, col, "key.unknown",
+                                    name=shorten(str(key)), known=", ".join(known)))
+
+
+def group_id_problem(doc: TomlDoc, gid: str, line: int | None) -> Problem | None:
+    """A group id must be a usable code: not empty, no surrounding spaces, no | or control
+    characters (it is matched against trimmed CSV cells and split on | in locations.csv)."""
+    col = f"groups.{gid}"
+    if not gid.strip():
+        return problem("error", doc.file, line, "groups", "group.id_empty")
+    bad = text_issue(gid, schema.MAX_CODE_CHARS)
+    if bad is not None:
+        return bad.problem(doc.file, line, "groups")
+    if gid != gid.strip():
+        return problem("error", doc.file, line, col, "group.id_spaces", gid=gid)
+    if "|" in gid:
+        return problem("error", doc.file, line, col, "group.id_bar", gid=gid)
+    return None
+
+
+def text_value(doc: TomlDoc, line: int | None, column: str, value: Any, problems: list[Problem],
+               limit: int = schema.MAX_TEXT_CHARS) -> str | None:
+    """A non-empty TOML text without control characters, trimmed; None (problem recorded) else."""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem("error", doc.file, line, column, "must be a non-empty text"))
+        return None
+    bad = text_issue(value.strip(), limit)
+    if bad is not None:
+        problems.append(bad.problem(doc.file, line, column))
+        return None
+    return value.strip()
 
 
 def as_date(value: Any) -> date | None:
@@ -94,29 +183,33 @@ def parse_group(doc: TomlDoc, gid: str, body: Any, problems: list[Problem],
     values = dict(base.values) if base else {"label": gid, "weight": Fraction(1),
                                              "max_import_share": Fraction(1)}
     ok = True
+    unknown_keys(doc, where, f"groups.{gid}", body, _GROUP_KEYS, problems)
     for key, value in body.items():
         line = doc.line_of(*where, key)
         col = f"groups.{gid}.{key}"
         if key not in _GROUP_KEYS:
-            problems.append(Problem("warning", doc.file, line, col, "unknown key, ignored"))
-        elif key == "label":
-            if not isinstance(value, str) or not value.strip():
-                problems.append(Problem("error", doc.file, line, col, "must be a non-empty text"))
+            continue  # an error already (unknown_keys); the group stays, so its rows check
+        if key == "label":
+            label = text_value(doc, line, col, value, problems)
+            if label is None:
                 ok = False
             else:
-                values["label"] = value.strip()
+                values["label"] = label
         else:
             num = as_number(value)
             if num is None:
-                problems.append(Problem("error", doc.file, line, col, f"{value!r} is not a number"))
+                problems.append(Problem("error", doc.file, line, col, f"{shown(value)} is not a number"))
                 ok = False
             elif key == "weight" and num <= 0:
                 problems.append(Problem("error", doc.file, line, col,
-                                        f"weight {value} must be greater than 0"))
+                                        f"weight {shown(value)} must be greater than 0"))
                 ok = False
             elif key == "max_import_share" and not 0 <= num <= 1:
                 problems.append(Problem("error", doc.file, line, col,
-                                        f"share {value} must be between 0 and 1"))
+                                        f"share {shown(value)} must be between 0 and 1"))
+                ok = False
+            elif (bad := number_problem(doc, line, col, value, num, f"groups.<id>.{key}")):
+                problems.append(bad)
                 ok = False
             else:
                 values[key] = num
@@ -132,12 +225,10 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
         problems.append(Problem("error", doc.file, doc.line_of(*where), f"{key_name}[{index + 1}]",
                                 "must be a table ([[" + key_name + "]])"))
         return None
-    ok = True
     values: dict[str, Any] = {}
     wanted = _EXCHANGE_KEYS if need_rate else {"from", "to"}
-    for key in sorted(set(body) - wanted):
-        problems.append(Problem("warning", doc.file, doc.line_of(*where, key),
-                                f"{key_name}[{index + 1}].{key}", "unknown key, ignored"))
+    unknown_keys(doc, where, f"{key_name}[{index + 1}]", body, wanted, problems)
+    ok = True
     for key in sorted(wanted):
         line = doc.line_of(*where, key) or doc.line_of(*where)
         col = f"{key_name}[{index + 1}].{key}"
@@ -148,12 +239,18 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
             num = as_number(body[key])
             if num is None or num <= 0:
                 problems.append(Problem("error", doc.file, line, col,
-                                        f"rate {body[key]!r} must be a number greater than 0"))
+                                        f"rate {shown(body[key])} must be a number greater than 0"))
+                ok = False
+            elif (bad := number_problem(doc, line, col, body[key], num, "exchange[].rate")):
+                problems.append(bad)
                 ok = False
             else:
                 values["rate"] = num
         elif not isinstance(body[key], str) or not body[key].strip():
             problems.append(Problem("error", doc.file, line, col, "must be a group id (text)"))
+            ok = False
+        elif (bad_text := text_issue(body[key].strip(), schema.MAX_CODE_CHARS)) is not None:
+            problems.append(bad_text.problem(doc.file, line, col))
             ok = False
         else:
             values[key] = body[key].strip()
@@ -168,11 +265,12 @@ def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Count
         return base
     values: dict[str, Any] = {"min_places": base.min_places, "min_years": base.min_years,
                               "count_candidates": base.count_candidates}
+    unknown_keys(doc, ("counting",), "counting", body, _COUNTING_KEYS, problems)
     for key, value in body.items():
         line, col = doc.line_of("counting", key), f"counting.{key}"
         if key not in _COUNTING_KEYS:
-            problems.append(Problem("warning", doc.file, line, col, "unknown key, ignored"))
-        elif key == "count_candidates":
+            continue
+        if key == "count_candidates":
             if isinstance(value, bool):
                 values[key] = value
             else:
@@ -181,7 +279,9 @@ def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Count
             num = as_number(value)
             if num is None or num < 0 or (key == "min_places" and num.denominator != 1):
                 what = "a whole number >= 0" if key == "min_places" else "a number >= 0"
-                problems.append(Problem("error", doc.file, line, col, f"{value!r} must be {what}"))
+                problems.append(Problem("error", doc.file, line, col, f"{shown(value)} must be {what}"))
+            elif (bad := number_problem(doc, line, col, value, num, f"counting.{key}")):
+                problems.append(bad)
             else:
                 values[key] = int(num) if key == "min_places" else num
     return Counting(**values)
@@ -200,9 +300,7 @@ def parse_milestones(doc: TomlDoc, entries: Any, problems: list[Problem]) -> lis
             problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]",
                                     "must be a table ([[milestones]])"))
             continue
-        for key in sorted(set(body) - {"date", "share"}):
-            problems.append(Problem("warning", doc.file, doc.line_of(*where, key),
-                                    f"milestones[{i + 1}].{key}", "unknown key, ignored"))
+        unknown_keys(doc, where, f"milestones[{i + 1}]", body, ("date", "share"), problems)
         day, share = as_date(body.get("date")), as_number(body.get("share"))
         for key, value, bad in (("date", day, "is not a date (YYYY-MM-DD)"),
                                 ("share", share, "must be a number with 0 < share <= 1")):
@@ -213,7 +311,12 @@ def parse_milestones(doc: TomlDoc, entries: Any, problems: list[Problem]) -> lis
             elif value is None or (isinstance(value, Fraction) and not 0 < value <= 1):
                 problems.append(Problem("error", doc.file, doc.line_of(*where, key) or
                                         doc.line_of(*where), f"milestones[{i + 1}].{key}",
-                                        f"{body[key]!r} {bad}"))
+                                        f"{shown(body[key])} {bad}"))
+                ok = False
+            elif isinstance(value, Fraction) and (wrong := number_problem(
+                    doc, doc.line_of(*where, key), f"milestones[{i + 1}].{key}", body[key],
+                    value, "milestones[].share")):
+                problems.append(wrong)
                 ok = False
         if ok:
             rows.append(Row(doc.file, doc.line_of(*where), {"date": day, "share": share}))
@@ -227,9 +330,7 @@ def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[s
         problems.append(Problem("error", doc.file, doc.line_of("objective"), "objective",
                                 "must be a table ([objective])"))
         return None
-    for key in sorted(set(body) - {"order"}):
-        problems.append(Problem("warning", doc.file, doc.line_of("objective", key),
-                                f"objective.{key}", "unknown key, ignored"))
+    unknown_keys(doc, ("objective",), "objective", body, ("order",), problems)
     if "order" not in body:
         return None
     order = body["order"]
@@ -238,7 +339,7 @@ def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[s
             or any(o not in schema.OBJECTIVES for o in order) or len(set(order)) != len(order)
             or "balance" not in order):
         problems.append(Problem("error", doc.file, line, "objective.order",
-                                f"{order!r} must be a list of distinct names from {allowed} "
+                                f"{shown(order)} must be a list of distinct names from {allowed} "
                                 "that contains balance"))
         return None
     return tuple(order)
@@ -251,21 +352,18 @@ def check_instance_toml(raw: RawInstance) -> Settings:
     if doc is None:
         return settings
     data, problems = doc.data, raw.problems
-    for key in sorted(set(data) - _TOP_KEYS):
-        problems.append(Problem("warning", doc.file, doc.line_of(key), key, "unknown key, ignored"))
+    unknown_keys(doc, (), "", data, _TOP_KEYS, problems)
     if "name" in data:
-        if isinstance(data["name"], str) and data["name"].strip():
-            settings.name = data["name"].strip()
-        else:
-            problems.append(Problem("error", doc.file, doc.line_of("name"), "name",
-                                    "must be a non-empty text"))
+        name = text_value(doc, doc.line_of("name"), "name", data["name"], problems)
+        if name is not None:
+            settings.name = name
     settings.origin["pool"] = (doc.file, doc.line_of("pool"))
     if "pool" not in data:
         problems.append(Problem("error", doc.file, None, "pool",
                                 "required key is missing; one of: " + ", ".join(schema.POOL_CHOICES)))
     elif data["pool"] not in schema.POOL_CHOICES:
         problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
-                                f"unknown pool {data['pool']!r}; expected one of: "
+                                f"unknown pool {shown(data['pool'])}; expected one of: "
                                 + ", ".join(schema.POOL_CHOICES)))
     else:
         settings.pool = data["pool"]
@@ -274,16 +372,23 @@ def check_instance_toml(raw: RawInstance) -> Settings:
         settings.origin["deadline"] = (doc.file, doc.line_of("deadline"))
         if settings.deadline is None:
             problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
-                                    f"{data['deadline']!r} is not a date (YYYY-MM-DD)"))
+                                    f"{shown(data['deadline'])} is not a date (YYYY-MM-DD)"))
     groups = data.get("groups")
     if not isinstance(groups, dict) or not groups:
         problems.append(Problem("error", doc.file, doc.line_of("groups"), "groups",
                                 "at least one target group is required ([groups.<id>])"))
     else:
         for gid, body in groups.items():
+            bad = group_id_problem(doc, gid, doc.line_of("groups", gid))
+            if bad is not None:
+                problems.append(bad)
+                continue
             row = parse_group(doc, gid, body, problems)
-            if row is not None:
-                settings.groups[gid] = row
+            # an invalid group still exists (its problems are recorded): its rows are checked,
+            # without a cascade of "unknown group" errors
+            settings.groups[gid] = row if row is not None else Row(
+                doc.file, doc.line_of("groups", gid),
+                {"label": gid, "weight": Fraction(1), "max_import_share": Fraction(1)})
     exchanges = data.get("exchange", [])
     if not isinstance(exchanges, list):
         problems.append(Problem("error", doc.file, doc.line_of("exchange"), "exchange",
@@ -313,18 +418,20 @@ def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str,
                                 "must be a table ([repairs])"))
         return {}
     out: dict[str, Fraction] = {}
+    unknown_keys(doc, ("repairs",), "repairs", body, schema.REPAIR_KINDS, problems)
     for key, value in body.items():
         line = doc.line_of("repairs", key)
         col = f"repairs.{key}"
         if key not in schema.REPAIR_KINDS:
-            problems.append(Problem("warning", doc.file, line, col,
-                                    f"unknown kind of repair '{key}', ignored; expected one of: "
-                                    + ", ".join(schema.REPAIR_KINDS)))
             continue
         num = as_number(value)
         if num is None or num < 0:
             problems.append(Problem("error", doc.file, line, col,
-                                    f"penalty {value!r} must be a number >= 0"))
+                                    f"penalty {shown(value)} must be a number >= 0"))
+            continue
+        bad = number_problem(doc, line, col, value, num, f"repairs.{key}")
+        if bad is not None:
+            problems.append(bad)
             continue
         out[key] = num
     return out
@@ -353,10 +460,78 @@ def _known(row: Row, column: str, known: Iterable[str], what: str, source: str,
     if value is INVALID or value is None:
         return False
     if value not in known:
+        near = difflib.get_close_matches(value, sorted(known), n=1) if has_room(problems) else []
         problems.append(Problem("error", row.file, row.line, column,
-                                f"unknown {what} '{value}' (not in {source})"))
+                                f"unknown {what} '{value}' (not in {source})"
+                                + (f"; did you mean '{near[0]}'?" if near else "")))
         return False
     return True
+
+
+class Municipalities:
+    """The municipalities' codes and names: what a person typed resolved to a code, and the
+    nearest code or name suggested for what is unknown."""
+
+    def __init__(self, rows: Iterable[Row]):
+        self.names: dict[str, str] = {}
+        for r in rows:
+            code, name = r.get("code"), r.get("name")
+            if isinstance(code, str):
+                self.names.setdefault(code, name if isinstance(name, str) else code)
+        self.by_name: dict[str, list[str]] = {}
+        for code, name in sorted(self.names.items()):
+            self.by_name.setdefault(name.strip().casefold(), []).append(code)
+        self._unknown: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.names
+
+    def resolve(self, text: str) -> tuple[str | None, tuple[str, dict[str, Any]] | None]:
+        """A CBS code as is, or a name (case-insensitive, exact after trimming) as its code;
+        else (None, the catalogue key and placeholders of why not)."""
+        text = text.strip()
+        if text in self.names:
+            return text, None
+        codes = self.by_name.get(text.casefold(), [])
+        if len(codes) == 1:
+            return codes[0], None
+        if codes:
+            return None, ("muni.ambiguous", {"value": shorten(text), "codes": ", ".join(codes)})
+        return None, self.unknown(text)
+
+    def unknown(self, value: str) -> tuple[str, dict[str, Any]]:
+        """Why ``value`` is not a code: the name of one, or unknown with the nearest suggested."""
+        if value not in self._unknown:
+            codes = self.by_name.get(value.strip().casefold(), [])
+            if len(codes) == 1:
+                self._unknown[value] = ("muni.is_name", {"value": shorten(value), "code": codes[0]})
+            else:
+                self._unknown[value] = self._nearest(value)
+        return self._unknown[value]
+
+    def _nearest(self, value: str) -> tuple[str, dict[str, Any]]:
+        candidates = {code.casefold(): code for code in self.names}
+        for name, codes in self.by_name.items():
+            candidates.setdefault(name, codes[0])
+        near = difflib.get_close_matches(value.strip().casefold(), list(candidates), n=1,
+                                         cutoff=0.6)
+        if not near:
+            return "muni.unknown", {"value": shorten(value)}
+        code = candidates[near[0]]
+        return "muni.unknown_suggest", {"value": shorten(value), "code": code,
+                                        "name": self.names[code]}
+
+
+def _known_municipality(row: Row, column: str, munis: Municipalities,
+                        problems: list[Problem]) -> None:
+    value = row.get(column)
+    if value is INVALID or value is None or value in munis:
+        return
+    if not has_room(problems):
+        problems.append(Problem("error", row.file, row.line, column, "unknown municipality"))
+        return
+    key, params = munis.unknown(value)
+    problems.append(problem("error", row.file, row.line, column, key, **params))
 
 
 def check_municipalities(rows: list[Row], problems: list[Problem]) -> None:
@@ -364,20 +539,20 @@ def check_municipalities(rows: list[Row], problems: list[Problem]) -> None:
     _duplicates(rows, ("code",), "municipality code", problems)
 
 
-def check_targets(rows: list[Row], codes: set[str], groups: set[str],
+def check_targets(rows: list[Row], codes: Municipalities, groups: set[str],
                   problems: list[Problem]) -> None:
     """Each target names a known municipality and group, once."""
     for row in rows:
-        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known_municipality(row, "municipality", codes, problems)
         _known(row, "group", groups, "group", INSTANCE_TOML, problems)
     _duplicates(rows, ("municipality", "group"), "target for", problems)
 
 
-def check_bounds(rows: list[Row], codes: set[str], groups: set[str],
+def check_bounds(rows: list[Row], codes: Municipalities, groups: set[str],
                  problems: list[Problem]) -> None:
     """Known municipality and group, once each, and min <= max."""
     for row in rows:
-        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known_municipality(row, "municipality", codes, problems)
         _known(row, "group", groups, "group", INSTANCE_TOML, problems)
         lo, hi = row.get("min"), row.get("max")
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
@@ -386,12 +561,12 @@ def check_bounds(rows: list[Row], codes: set[str], groups: set[str],
     _duplicates(rows, ("municipality", "group"), "bounds for", problems)
 
 
-def check_locations(rows: list[Row], codes: set[str], groups: set[str], deadline: date | None,
-                    problems: list[Problem]) -> None:
+def check_locations(rows: list[Row], codes: Municipalities, groups: set[str],
+                    deadline: date | None, problems: list[Problem]) -> None:
     """Known municipality and groups, unique ids, min_size <= capacity, dates in order;
     warns about existing sites that open after the deadline."""
     for row in rows:
-        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known_municipality(row, "municipality", codes, problems)
         served = row.get("group")
         if isinstance(served, tuple):
             for g in served:
@@ -502,7 +677,7 @@ def run_checks(raw: RawInstance, settings: Settings) -> None:
     problems = raw.problems
     munis = raw.tables.get(schema.MUNICIPALITIES.file) or []
     check_municipalities(munis, problems)
-    codes = {r.get("code") for r in munis if isinstance(r.get("code"), str)}
+    codes = Municipalities(munis)
     groups = set(settings.groups)
     targets = raw.tables.get(schema.TARGETS.file) or []
     check_targets(targets, codes, groups, problems)

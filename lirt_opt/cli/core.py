@@ -20,6 +20,7 @@ from .common import (
     fmt_load,
     guarded,
     instance_argument,
+    invalid_input_line,
     main,
     milestone_lines,
     print_problems,
@@ -39,17 +40,19 @@ from .progress import Progress
 @instance_argument
 @scenario_option
 @override_options
+@lang_option
 @guarded
-def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]) -> int:
+def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, ...],
+             lang: str) -> int:
     """Read and check an instance (a directory or an .xlsx workbook); print what it holds.
 
-    Exit 0 ok, 2 invalid.
+    Problems are printed in --lang. Exit 0 ok, 2 invalid.
     """
     report = api.validate(instance, scenario, overrides)
-    print_problems(report.problems)
+    print_problems(report.problems, lang=lang, omitted=report.omitted)
     if not report.ok:
-        click.echo(f"invalid input: {len(report.errors)} error(s), {len(report.warnings)} warning(s)",
-                   err=True)
+        click.echo(invalid_input_line(len(report.errors) + report.omitted["error"], lang,
+                                      len(report.warnings) + report.omitted["warning"]), err=True)
         return EXIT_INVALID
     inst = api.load_instance(instance, scenario, overrides)
     click.echo(f"{inst.name}: {len(inst.municipalities)} municipalities, "
@@ -107,7 +110,7 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
         inst = api.load_instance(instance, scenario, overrides)
         progress.close()
         if not quiet:
-            print_problems(inst.warnings)
+            print_problems(inst.warnings, lang=lang)
     with Progress(quiet) as progress:
         result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool,
                            repairs=repairs)
