@@ -476,8 +476,13 @@ def _split_dotted(name: str) -> tuple[str, ...]:
     """A dotted TOML key as its parts: groups."amv".weight -> ('groups', 'amv', 'weight')."""
     parts = []
     for part in _PARTS.findall(name):
-        if part[:1] in "\"'" and len(part) >= 2:
+        if part[:1] == "'" and len(part) >= 2:
             part = part[1:-1]
+        elif part[:1] == '"' and len(part) >= 2:  # escapes as TOML reads them: "am\u001bv"
+            try:
+                part = tomllib.loads(f"k = {part}")["k"]
+            except tomllib.TOMLDecodeError:
+                part = part[1:-1]
         parts.append(part)
     return tuple(parts)
 

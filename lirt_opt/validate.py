@@ -687,7 +687,7 @@ def run_checks(raw: RawInstance, settings: Settings) -> None:
                         problems)
     check_exchanges(settings, problems)
     check_milestones(settings, raw.tables.get(schema.LOCATIONS.file) is not None, problems)
-    if settings.groups:
+    if settings.groups and raw.tables.get(schema.TARGETS.file) is not None:
         check_fair_shares(munis, targets, settings, problems)
 
 
