@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from lirt_opt.cli import main
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", default=False,
                      help="also run the heavy variants (tests marked slow)")
