@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .errors import MAX_SHOWN
+
 # Cell types understood by the reader (see read.parse_cell).
 CODE = "code"  # non-empty string, compared exactly after trimming
 TEXT = "text"  # free text
@@ -233,8 +235,9 @@ SCENARIO_KEYS: tuple[Key, ...] = (
     Key("pool", ENUM, "Overrides the instance's pool.", choices=POOL_CHOICES),
     Key("deadline", DATE, "Overrides the instance's deadline.", unit="date"),
     Key("groups.<id>.label", TEXT, "Overrides a group's label (the group must exist)."),
-    Key("groups.<id>.weight", NUMBER, "Overrides a group's weight.", unit="task units per place"),
-    Key("groups.<id>.max_import_share", NUMBER, "Overrides a group's import share."),
+    Key("groups.<id>.weight", NUMBER, "Overrides a group's weight (range as in instance.toml).",
+        unit="task units per place"),
+    Key("groups.<id>.max_import_share", NUMBER, "Overrides a group's import share (0..1)."),
     Key("exchange[].from / to / rate", CODE, "Adds an exchange, or replaces the rate of the "
         "exchange with the same from and to."),
     Key("remove_exchange[].from / to", CODE, "Removes the exchange with this from and to."),
@@ -250,6 +253,18 @@ SCENARIO_KEYS: tuple[Key, ...] = (
     Key("locations[].id / municipality / group / capacity / available_from / status", TEXT,
         "Adds a location, or replaces the location with the same id."),
 )
+
+
+def _range(lo: Fraction | int | None, hi: Fraction | int | None) -> str:
+    def text(x: Fraction | int) -> str:
+        x = Fraction(x)
+        return f"{x.numerator:,}" if x.denominator == 1 else f"{float(x):g}"
+
+    if lo is None and hi is None:
+        return ""
+    if hi is None:
+        return f">= {text(lo)}" if lo is not None else ""
+    return f"{text(lo) if lo is not None else ''} .. {text(hi)}"
 
 
 @dataclass
@@ -270,9 +285,55 @@ def to_markdown() -> str:
         "",
         "An instance is a directory with `instance.toml` and CSV files (UTF-8, comma- or",
         "semicolon-separated, an optional byte-order mark, a header row; spaces around",
-        "cells are ignored; header names are matched case-insensitively). Whole numbers",
-        "are written without thousands separators. Unknown columns and keys are ignored",
-        "with a warning.",
+        "cells are ignored; header names are matched case-insensitively), or the same as",
+        "an `.xlsx` workbook (`lirt-opt template --xlsx`). Unknown columns are ignored",
+        "with a warning; unknown keys in `instance.toml` or a scenario are errors, with",
+        "the nearest known key suggested.",
+        "",
+        "## Numbers",
+        "",
+        "One rule for every file, comma- or semicolon-separated: a number is digits with at",
+        "most one decimal separator, a point or a comma (`12.5` and `12,5` are the same).",
+        "lirt-opt reads no thousands separators and never guesses one:",
+        "",
+        "* `1.000.000`, `1.000,5`, `1 000` are refused (the message shows the number",
+        "  written plainly);",
+        "* `1.000` and `2,500` (one separator followed by exactly three digits, after one to",
+        "  three digits that do not start with 0) are refused as ambiguous: a Dutch",
+        "  spreadsheet means a thousand, an English one one. Write `1000`, or `1`. A",
+        "  decimal with exactly three decimals gets a fourth zero: `12.1250`. `0,125` and",
+        "  `1234.567` are not ambiguous and are read as decimals.",
+        "",
+        "Exponents (`1e5`), `inf` and `nan` are not numbers. Whole-number columns accept",
+        "`12.0` and `12,0`. A number cell has at most "
+        f"{MAX_NUMBER_CHARS} characters; a decimal at most",
+        f"{MAX_DECIMALS} decimals (in CSV cells and in TOML). Each number has a range",
+        "(the tables below); places of one row are at most "
+        f"{MAX_PLACES:,}.",
+        "",
+        "## Text",
+        "",
+        "Codes, ids, names, regions, labels and group ids may not contain control",
+        "characters (line breaks, tabs, ESC, NUL, DEL, C1 controls, Unicode line and",
+        "paragraph separators): they would break the CSV and TOML files lirt-opt writes",
+        f"and reads back. Codes and ids have at most {MAX_CODE_CHARS} characters, names and",
+        f"labels at most {MAX_TEXT_CHARS}. A group id may not be empty, start or end with a",
+        "space, or contain `|` (which separates groups in `locations.csv`).",
+        "",
+        "## Files and limits",
+        "",
+        "A file that is absent is absent; a file that exists but is not a readable regular",
+        "file (a dangling or looping symbolic link, a directory, a FIFO, a device) is an",
+        "error, never taken as absent. Refused before they are read: a CSV file over",
+        f"{MAX_CSV_BYTES // 1_000_000} MB, `instance.toml` or a scenario over "
+        f"{MAX_TOML_BYTES // 1_000_000} MB, a workbook over",
+        f"{MAX_XLSX_BYTES // 1_000_000} MB or whose parts unpack to more than "
+        f"{MAX_XLSX_UNPACKED // 1_000_000} MB. A table has at most",
+        f"{MAX_ROWS:,} data rows; a workbook is read up to {MAX_XLSX_CELLS:,} cells; "
+        f"TOML may nest arrays and",
+        f"inline tables at most {MAX_TOML_DEPTH} levels deep. Problems are listed up to "
+        f"{MAX_SHOWN} of each kind",
+        "(errors, warnings), then counted (\"… and 4,900 more\").",
         "",
     )
     for table in TABLES:
@@ -280,25 +341,23 @@ def to_markdown() -> str:
         doc.add(f"## `{table.file}` ({req})", "", table.description, "")
         if table.key:
             doc.add(f"Unique key: {', '.join('`' + k + '`' for k in table.key)}.", "")
-        doc.add("| column | type | required | empty allowed | unit | description |",
-                "|---|---|---|---|---|---|")
+        doc.add("| column | type | range | required | empty allowed | unit | description |",
+                "|---|---|---|---|---|---|---|")
         for c in table.columns:
-            typ = c.type
-            if c.type == INT and c.minimum is not None:
-                typ = f"int >= {c.minimum}"
-            if c.type == ENUM:
-                typ = " \\| ".join(c.choices)
-            doc.add(f"| `{c.name}` | {typ} | {'yes' if c.required else 'no'} | "
-                    f"{'yes' if c.empty_ok else 'no'} | {c.unit} | {c.description} |")
+            typ = " \\| ".join(c.choices) if c.type == ENUM else c.type
+            doc.add(f"| `{c.name}` | {typ} | {_range(c.minimum, c.maximum)} | "
+                    f"{'yes' if c.required else 'no'} | {'yes' if c.empty_ok else 'no'} | "
+                    f"{c.unit} | {c.description} |")
         doc.add("")
     for title, keys in (("`instance.toml` (required)", INSTANCE_KEYS),
                         ("Scenario files (`--scenario F`)", SCENARIO_KEYS)):
-        doc.add(f"## {title}", "", "| key | type | required | default | unit | description |",
-                "|---|---|---|---|---|---|")
+        doc.add(f"## {title}", "",
+                "| key | type | range | required | default | unit | description |",
+                "|---|---|---|---|---|---|---|")
         for k in keys:
             typ = " \\| ".join(k.choices) if k.choices else k.type
             default = "" if k.default is None else str(k.default)
-            doc.add(f"| `{k.path}` | {typ} | {'yes' if k.required else 'no'} | {default} | "
-                    f"{k.unit} | {k.description} |")
+            doc.add(f"| `{k.path}` | {typ} | {_range(k.minimum, k.maximum)} | "
+                    f"{'yes' if k.required else 'no'} | {default} | {k.unit} | {k.description} |")
         doc.add("")
     return "\n".join(doc.lines)
