@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import LIMBURG, SMALL
 
 from lirt_opt.schema import MAX_CSV_BYTES, MAX_ROWS
+
+from conftest import LIMBURG, SMALL
 
 BASES = {"limburg": LIMBURG, "exchange": SMALL / "exchange", "late-site": SMALL / "late-site",
          "weights": SMALL / "weights", "zuid-caps": SMALL / "zuid-caps"}
@@ -213,7 +214,7 @@ def mutants(seed: int, count: int) -> list[Mutant]:
 def deadline(seconds: int) -> Iterator[None]:
     """Fail (instead of hanging) when the block takes longer than ``seconds``."""
 
-    def expired(signum, frame):  # noqa: ARG001
+    def expired(signum, frame):
         raise TimeoutError(f"no answer within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expired)

@@ -234,14 +234,15 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
               out: Path | None) -> int:
     """Targets by population: largest remainder (ties to the lower code), then group shares."""
+    from ..errors import Problems
     from ..keys import targets_by_population
-    from ..read import decode, read_csv_text
+    from ..read import decode, read_csv_text, read_input
     from ..validate import check_municipalities
 
-    problems: list[Problem] = []
-    if not municipalities.is_file():
-        raise LirtError(f"{municipalities}: file is missing")
-    text = decode(municipalities.read_bytes(), str(municipalities), problems)
+    problems: list[Problem] = Problems()
+    data = read_input(municipalities, str(municipalities), problems, schema.MAX_CSV_BYTES,
+                      required=True)
+    text = None if data is None else decode(data, str(municipalities), problems)
     rows = None if text is None else read_csv_text(text, schema.MUNICIPALITIES, str(municipalities),
                                                    problems)
     if rows is not None:
