@@ -68,12 +68,36 @@ class Problem:
                 "column": self.column, "message": self.message}
 
 
+@dataclass(frozen=True)
+class Word:
+    """A placeholder value that is itself a catalogue text ("municipality code", "line 4")."""
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str) -> str:
+        from .i18n import t
+
+        return t(self.key, lang, **_formatted(self.params, lang))
+
+
+def word(key: str, **params: Any) -> Word:
+    return Word(key, tuple(sorted(params.items())))
+
+
 def _formatted(params: tuple[tuple[str, Any], ...], lang: str) -> dict[str, Any]:
-    """Whole numbers as people read them in ``lang`` (10.000.000 / 10,000,000); the rest as is."""
+    """Whole numbers as people read them in ``lang`` (10.000.000 / 10,000,000), words in
+    ``lang``; the rest as is."""
     from .i18n import fmt_number
 
-    return {name: fmt_number(value, lang) if isinstance(value, int) and not isinstance(value, bool)
-            else value for name, value in params}
+    def show(value: Any) -> Any:
+        if isinstance(value, Word):
+            return value.text(lang)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return fmt_number(value, lang)
+        return value
+
+    return {name: show(value) for name, value in params}
 
 
 def problem(severity: Severity, file: str, line: int | None, column: str | None,

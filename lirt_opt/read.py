@@ -363,9 +363,8 @@ def decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem("error", display, line, None,
-                                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file "
-                                "as 'CSV UTF-8'"))
+        problems.append(problem("error", display, line, None, "file.not_utf8",
+                                byte=f"0x{data[exc.start]:02x}"))
         return None
 
 
@@ -419,9 +418,9 @@ def read_csv_text(text: str, table: schema.Table, display: str,
         if len(cells) > len(header) and not any(cells[len(header):]):
             cells = cells[: len(header)]
         if len(cells) != len(header):
-            problems.append(Problem("error", display, line, None,
-                                    f"row has {len(cells)} cells, the header (line {header_line}) "
-                                    f"has {len(header)}"))
+            problems.append(problem("error", display, line, None, "csv.cell_count",
+                                    cells=len(cells), header_line=str(header_line),
+                                    header=len(header)))
             continue
         values: dict[str, Any] = {}
         for name, text_cell in zip(header, cells):
@@ -433,7 +432,7 @@ def read_csv_text(text: str, table: schema.Table, display: str,
             values[name] = value
         rows.append(Row(display, line, values))
     if header is None:
-        problems.append(Problem("error", display, 1, None, "file is empty: a header row is required"))
+        problems.append(problem("error", display, 1, None, "csv.empty"))
         return None
     return rows
 
@@ -451,15 +450,15 @@ def _read_header(cells: list[str], table: schema.Table, display: str, line: int,
             problems.append(bad.problem(display, line, None))
             return None
         if name in seen:
-            problems.append(Problem("error", display, line, name, "column appears twice in the header"))
+            problems.append(problem("error", display, line, name, "csv.column_twice"))
             ok = False
         seen.add(name)
         if name not in table.names:
-            problems.append(Problem("warning", display, line, name or "(empty)",
-                                    "unknown column, ignored"))
+            problems.append(problem("warning", display, line, name or "(empty)",
+                                    "csv.unknown_column"))
     for col in table.columns:
         if col.required and col.name not in seen:
-            problems.append(Problem("error", display, line, col.name, "required column is missing"))
+            problems.append(problem("error", display, line, col.name, "csv.column_missing"))
             ok = False
     return names if ok else None
 
@@ -587,7 +586,7 @@ def read_toml(path: Path, display: str, problems: list[Problem]) -> tuple[TomlDo
         line = int(m.group(1)) if m else _last_line(text)
         msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
         col = f"column {m.group(2)}" if m else None
-        problems.append(Problem("error", display, line, col, f"broken TOML: {msg}"))
+        problems.append(problem("error", display, line, col, "toml.broken", reason=msg))
         return None, data
     except (ValueError, RecursionError) as exc:  # a number too long to convert; nesting
         long_number = re.search(r"\d[\d_]{200,}", text)

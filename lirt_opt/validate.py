@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from . import schema
-from .errors import Problem, has_room, problem, raise_if_errors
+from .errors import Problem, has_room, problem, raise_if_errors, word
 from .instance import (
     DEFAULT_OBJECTIVE_ORDER,
     Bound,
@@ -151,7 +151,7 @@ def text_value(doc: TomlDoc, line: int | None, column: str, value: Any, problems
                limit: int = schema.MAX_TEXT_CHARS) -> str | None:
     """A non-empty TOML text without control characters, trimmed; None (problem recorded) else."""
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem("error", doc.file, line, column, "must be a non-empty text"))
+        problems.append(problem("error", doc.file, line, column, "value.non_empty_text"))
         return None
     bad = text_issue(value.strip(), limit)
     if bad is not None:
@@ -177,8 +177,8 @@ def parse_group(doc: TomlDoc, gid: str, body: Any, problems: list[Problem],
     """Parse a [groups.<id>] table; with ``base``, only the keys given override it."""
     where = ("groups", gid)
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of(*where), f"groups.{gid}",
-                                "must be a table ([groups." + gid + "])"))
+        problems.append(problem("error", doc.file, doc.line_of(*where), f"groups.{gid}",
+                                "toml.must_be_table", form=f"[groups.{shorten(gid)}]"))
         return None
     values = dict(base.values) if base else {"label": gid, "weight": Fraction(1),
                                              "max_import_share": Fraction(1)}
@@ -198,15 +198,16 @@ def parse_group(doc: TomlDoc, gid: str, body: Any, problems: list[Problem],
         else:
             num = as_number(value)
             if num is None:
-                problems.append(Problem("error", doc.file, line, col, f"{shown(value)} is not a number"))
+                problems.append(problem("error", doc.file, line, col, "value.not_number",
+                                        value=shown(value)))
                 ok = False
             elif key == "weight" and num <= 0:
-                problems.append(Problem("error", doc.file, line, col,
-                                        f"weight {shown(value)} must be greater than 0"))
+                problems.append(problem("error", doc.file, line, col, "group.weight_positive",
+                                        value=shown(value)))
                 ok = False
             elif key == "max_import_share" and not 0 <= num <= 1:
-                problems.append(Problem("error", doc.file, line, col,
-                                        f"share {shown(value)} must be between 0 and 1"))
+                problems.append(problem("error", doc.file, line, col, "group.share_range",
+                                        value=shown(value)))
                 ok = False
             elif (bad := number_problem(doc, line, col, value, num, f"groups.<id>.{key}")):
                 problems.append(bad)
@@ -222,8 +223,8 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
                    problems: list[Problem], need_rate: bool = True) -> Row | None:
     where = (key_name, index)
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of(*where), f"{key_name}[{index + 1}]",
-                                "must be a table ([[" + key_name + "]])"))
+        problems.append(problem("error", doc.file, doc.line_of(*where), f"{key_name}[{index + 1}]",
+                                "toml.must_be_table", form=f"[[{key_name}]]"))
         return None
     values: dict[str, Any] = {}
     wanted = _EXCHANGE_KEYS if need_rate else {"from", "to"}
@@ -233,13 +234,13 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
         line = doc.line_of(*where, key) or doc.line_of(*where)
         col = f"{key_name}[{index + 1}].{key}"
         if key not in body:
-            problems.append(Problem("error", doc.file, line, col, "required key is missing"))
+            problems.append(problem("error", doc.file, line, col, "key.missing"))
             ok = False
         elif key == "rate":
             num = as_number(body[key])
             if num is None or num <= 0:
-                problems.append(Problem("error", doc.file, line, col,
-                                        f"rate {shown(body[key])} must be a number greater than 0"))
+                problems.append(problem("error", doc.file, line, col, "exchange.rate_positive",
+                                        value=shown(body[key])))
                 ok = False
             elif (bad := number_problem(doc, line, col, body[key], num, "exchange[].rate")):
                 problems.append(bad)
@@ -247,7 +248,7 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
             else:
                 values["rate"] = num
         elif not isinstance(body[key], str) or not body[key].strip():
-            problems.append(Problem("error", doc.file, line, col, "must be a group id (text)"))
+            problems.append(problem("error", doc.file, line, col, "value.group_id"))
             ok = False
         elif (bad_text := text_issue(body[key].strip(), schema.MAX_CODE_CHARS)) is not None:
             problems.append(bad_text.problem(doc.file, line, col))
@@ -260,8 +261,8 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
 def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Counting) -> Counting:
     """[counting]: min_places (whole >= 0), min_years (number >= 0), count_candidates (bool)."""
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("counting"), "counting",
-                                "must be a table ([counting])"))
+        problems.append(problem("error", doc.file, doc.line_of("counting"), "counting",
+                                "toml.must_be_table", form="[counting]"))
         return base
     values: dict[str, Any] = {"min_places": base.min_places, "min_years": base.min_years,
                               "count_candidates": base.count_candidates}
@@ -274,12 +275,12 @@ def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Count
             if isinstance(value, bool):
                 values[key] = value
             else:
-                problems.append(Problem("error", doc.file, line, col, "must be true or false"))
+                problems.append(problem("error", doc.file, line, col, "value.bool"))
         else:
             num = as_number(value)
             if num is None or num < 0 or (key == "min_places" and num.denominator != 1):
-                what = "a whole number >= 0" if key == "min_places" else "a number >= 0"
-                problems.append(Problem("error", doc.file, line, col, f"{shown(value)} must be {what}"))
+                what = "value.whole_nonneg" if key == "min_places" else "value.number_nonneg"
+                problems.append(problem("error", doc.file, line, col, what, value=shown(value)))
             elif (bad := number_problem(doc, line, col, value, num, f"counting.{key}")):
                 problems.append(bad)
             else:
@@ -290,28 +291,27 @@ def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Count
 def parse_milestones(doc: TomlDoc, entries: Any, problems: list[Problem]) -> list[Row]:
     """[[milestones]] date, share (0 < share <= 1)."""
     if not isinstance(entries, list):
-        problems.append(Problem("error", doc.file, doc.line_of("milestones"), "milestones",
-                                "must be an array of tables ([[milestones]])"))
+        problems.append(problem("error", doc.file, doc.line_of("milestones"), "milestones",
+                                "toml.must_be_array", form="[[milestones]]"))
         return []
     rows = []
     for i, body in enumerate(entries):
         where, ok = ("milestones", i), True
         if not isinstance(body, dict):
-            problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]",
-                                    "must be a table ([[milestones]])"))
+            problems.append(problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]",
+                                    "toml.must_be_table", form="[[milestones]]"))
             continue
         unknown_keys(doc, where, f"milestones[{i + 1}]", body, ("date", "share"), problems)
         day, share = as_date(body.get("date")), as_number(body.get("share"))
-        for key, value, bad in (("date", day, "is not a date (YYYY-MM-DD)"),
-                                ("share", share, "must be a number with 0 < share <= 1")):
+        for key, value, bad in (("date", day, "value.not_date"), ("share", share, "milestone.share")):
             if key not in body:
-                problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]."
-                                        f"{key}", "required key is missing"))
+                problems.append(problem("error", doc.file, doc.line_of(*where),
+                                        f"milestones[{i + 1}].{key}", "key.missing"))
                 ok = False
             elif value is None or (isinstance(value, Fraction) and not 0 < value <= 1):
-                problems.append(Problem("error", doc.file, doc.line_of(*where, key) or
-                                        doc.line_of(*where), f"milestones[{i + 1}].{key}",
-                                        f"{shown(body[key])} {bad}"))
+                problems.append(problem("error", doc.file, doc.line_of(*where, key) or
+                                        doc.line_of(*where), f"milestones[{i + 1}].{key}", bad,
+                                        value=shown(body[key])))
                 ok = False
             elif isinstance(value, Fraction) and (wrong := number_problem(
                     doc, doc.line_of(*where, key), f"milestones[{i + 1}].{key}", body[key],
@@ -327,8 +327,8 @@ def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[s
     """[objective] order: a list of balance, sites, cost, without repeats, with balance."""
     line = doc.line_of("objective", "order") or doc.line_of("objective")
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("objective"), "objective",
-                                "must be a table ([objective])"))
+        problems.append(problem("error", doc.file, doc.line_of("objective"), "objective",
+                                "toml.must_be_table", form="[objective]"))
         return None
     unknown_keys(doc, ("objective",), "objective", body, ("order",), problems)
     if "order" not in body:
@@ -338,9 +338,8 @@ def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[s
     if (not isinstance(order, list) or not all(isinstance(o, str) for o in order)
             or any(o not in schema.OBJECTIVES for o in order) or len(set(order)) != len(order)
             or "balance" not in order):
-        problems.append(Problem("error", doc.file, line, "objective.order",
-                                f"{shown(order)} must be a list of distinct names from {allowed} "
-                                "that contains balance"))
+        problems.append(problem("error", doc.file, line, "objective.order", "objective.order",
+                                value=shown(order), allowed=allowed))
         return None
     return tuple(order)
 
@@ -359,24 +358,22 @@ def check_instance_toml(raw: RawInstance) -> Settings:
             settings.name = name
     settings.origin["pool"] = (doc.file, doc.line_of("pool"))
     if "pool" not in data:
-        problems.append(Problem("error", doc.file, None, "pool",
-                                "required key is missing; one of: " + ", ".join(schema.POOL_CHOICES)))
+        problems.append(problem("error", doc.file, None, "pool", "pool.missing",
+                                choices=", ".join(schema.POOL_CHOICES)))
     elif data["pool"] not in schema.POOL_CHOICES:
-        problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
-                                f"unknown pool {shown(data['pool'])}; expected one of: "
-                                + ", ".join(schema.POOL_CHOICES)))
+        problems.append(problem("error", doc.file, doc.line_of("pool"), "pool", "pool.unknown",
+                                value=shown(data["pool"]), choices=", ".join(schema.POOL_CHOICES)))
     else:
         settings.pool = data["pool"]
     if "deadline" in data:
         settings.deadline = as_date(data["deadline"])
         settings.origin["deadline"] = (doc.file, doc.line_of("deadline"))
         if settings.deadline is None:
-            problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
-                                    f"{shown(data['deadline'])} is not a date (YYYY-MM-DD)"))
+            problems.append(problem("error", doc.file, doc.line_of("deadline"), "deadline",
+                                    "value.not_date", value=shown(data["deadline"])))
     groups = data.get("groups")
     if not isinstance(groups, dict) or not groups:
-        problems.append(Problem("error", doc.file, doc.line_of("groups"), "groups",
-                                "at least one target group is required ([groups.<id>])"))
+        problems.append(problem("error", doc.file, doc.line_of("groups"), "groups", "groups.none"))
     else:
         for gid, body in groups.items():
             bad = group_id_problem(doc, gid, doc.line_of("groups", gid))
@@ -391,8 +388,8 @@ def check_instance_toml(raw: RawInstance) -> Settings:
                 {"label": gid, "weight": Fraction(1), "max_import_share": Fraction(1)})
     exchanges = data.get("exchange", [])
     if not isinstance(exchanges, list):
-        problems.append(Problem("error", doc.file, doc.line_of("exchange"), "exchange",
-                                "must be an array of tables ([[exchange]])"))
+        problems.append(problem("error", doc.file, doc.line_of("exchange"), "exchange",
+                                "toml.must_be_array", form="[[exchange]]"))
         exchanges = []
     for i, body in enumerate(exchanges):
         row = parse_exchange(doc, i, body, "exchange", problems)
@@ -414,8 +411,8 @@ def check_instance_toml(raw: RawInstance) -> Settings:
 def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str, Fraction]:
     """[repairs]: a penalty (a number >= 0) per kind of repair that `diagnose` proposes."""
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("repairs"), "repairs",
-                                "must be a table ([repairs])"))
+        problems.append(problem("error", doc.file, doc.line_of("repairs"), "repairs",
+                                "toml.must_be_table", form="[repairs]"))
         return {}
     out: dict[str, Fraction] = {}
     unknown_keys(doc, ("repairs",), "repairs", body, schema.REPAIR_KINDS, problems)
@@ -426,8 +423,8 @@ def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str,
             continue
         num = as_number(value)
         if num is None or num < 0:
-            problems.append(Problem("error", doc.file, line, col,
-                                    f"penalty {shown(value)} must be a number >= 0"))
+            problems.append(problem("error", doc.file, line, col, "repairs.penalty",
+                                    value=shown(value)))
             continue
         bad = number_problem(doc, line, col, value, num, f"repairs.{key}")
         if bad is not None:
@@ -440,6 +437,8 @@ def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str,
 # ---------------------------------------------------------------------------- checks
 def _duplicates(rows: Iterable[Row], key: tuple[str, ...], what: str,
                 problems: list[Problem]) -> None:
+    """An error for every row whose ``key`` repeats an earlier row's; ``what`` names the key
+    (a catalogue word: what.code, what.target, what.bounds, what.location, what.exchange)."""
     first: dict[tuple[Any, ...], Row] = {}
     for row in rows:
         k = tuple(row.get(c) for c in key)
@@ -447,23 +446,29 @@ def _duplicates(rows: Iterable[Row], key: tuple[str, ...], what: str,
             continue
         if k in first:
             other = first[k]
-            at = f"line {other.line}" if other.file == row.file else f"{other.file}:{other.line}"
-            problems.append(Problem("error", row.file, row.line, key[0],
-                                    f"duplicate {what} {'/'.join(map(str, k))} (first at {at})"))
+            at = (word("at.line", line=str(other.line)) if other.file == row.file
+                  else f"{other.file}:{other.line}")
+            problems.append(problem("error", row.file, row.line, key[0], "row.duplicate",
+                                    what=word(what), value=shorten("/".join(map(str, k)), 80),
+                                    at=at))
         else:
             first[k] = row
 
 
-def _known(row: Row, column: str, known: Iterable[str], what: str, source: str,
-           problems: list[Problem]) -> bool:
-    value = row.get(column)
+def _known_group(row: Row, column: str, value: Any, groups: Iterable[str],
+                 problems: list[Problem]) -> bool:
+    """Whether ``value`` is a known group id; an error (the nearest id suggested) if not."""
     if value is INVALID or value is None:
         return False
-    if value not in known:
-        near = difflib.get_close_matches(value, sorted(known), n=1) if has_room(problems) else []
-        problems.append(Problem("error", row.file, row.line, column,
-                                f"unknown {what} '{value}' (not in {source})"
-                                + (f"; did you mean '{near[0]}'?" if near else "")))
+    if value not in groups:
+        near = difflib.get_close_matches(value, sorted(groups), n=1) if has_room(problems) else []
+        if near:
+            problems.append(problem("error", row.file, row.line, column, "group.unknown_suggest",
+                                    value=shorten(value), source=INSTANCE_TOML,
+                                    suggestion=near[0]))
+        else:
+            problems.append(problem("error", row.file, row.line, column, "group.unknown",
+                                    value=shorten(value), source=INSTANCE_TOML))
         return False
     return True
 
@@ -536,7 +541,7 @@ def _known_municipality(row: Row, column: str, munis: Municipalities,
 
 def check_municipalities(rows: list[Row], problems: list[Problem]) -> None:
     """Codes are unique."""
-    _duplicates(rows, ("code",), "municipality code", problems)
+    _duplicates(rows, ("code",), "what.code", problems)
 
 
 def check_targets(rows: list[Row], codes: Municipalities, groups: set[str],
@@ -544,8 +549,8 @@ def check_targets(rows: list[Row], codes: Municipalities, groups: set[str],
     """Each target names a known municipality and group, once."""
     for row in rows:
         _known_municipality(row, "municipality", codes, problems)
-        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
-    _duplicates(rows, ("municipality", "group"), "target for", problems)
+        _known_group(row, "group", row.get("group"), groups, problems)
+    _duplicates(rows, ("municipality", "group"), "what.target", problems)
 
 
 def check_bounds(rows: list[Row], codes: Municipalities, groups: set[str],
@@ -553,12 +558,12 @@ def check_bounds(rows: list[Row], codes: Municipalities, groups: set[str],
     """Known municipality and group, once each, and min <= max."""
     for row in rows:
         _known_municipality(row, "municipality", codes, problems)
-        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
+        _known_group(row, "group", row.get("group"), groups, problems)
         lo, hi = row.get("min"), row.get("max")
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            problems.append(Problem("error", row.file, row.line, "min",
-                                    f"min {lo} is greater than max {hi}"))
-    _duplicates(rows, ("municipality", "group"), "bounds for", problems)
+            problems.append(problem("error", row.file, row.line, "min", "bounds.min_above_max",
+                                    low=lo, high=hi))
+    _duplicates(rows, ("municipality", "group"), "what.bounds", problems)
 
 
 def check_locations(rows: list[Row], codes: Municipalities, groups: set[str],
@@ -570,25 +575,21 @@ def check_locations(rows: list[Row], codes: Municipalities, groups: set[str],
         served = row.get("group")
         if isinstance(served, tuple):
             for g in served:
-                if g not in groups:
-                    problems.append(Problem("error", row.file, row.line, "group",
-                                            f"unknown group '{g}' (not in {INSTANCE_TOML})"))
+                _known_group(row, "group", g, groups, problems)
         cap, low = row.get("capacity"), row.get("min_size")
         if isinstance(cap, int) and isinstance(low, int) and low > cap:
-            problems.append(Problem("error", row.file, row.line, "min_size",
-                                    f"min_size {low} is greater than capacity {cap}"))
+            problems.append(problem("error", row.file, row.line, "min_size", "site.min_size",
+                                    low=low, capacity=cap))
         start, until = row.get("available_from"), row.get("available_until")
         if isinstance(start, date) and isinstance(until, date) and until < start:
-            problems.append(Problem("error", row.file, row.line, "available_until",
-                                    f"available until {until.isoformat()}, before it is available "
-                                    f"from {start.isoformat()}"))
+            problems.append(problem("error", row.file, row.line, "available_until", "site.until",
+                                    until=until.isoformat(), start=start.isoformat()))
         if (row.get("status") == "existing" and isinstance(start, date) and deadline is not None
                 and start > deadline):
-            problems.append(Problem(
-                "warning", row.file, row.line, "available_from",
-                f"existing site {row.get('id')} is available from {start.isoformat()}, after the "
-                f"deadline {deadline.isoformat()}: its places do not count"))
-    _duplicates(rows, ("id",), "location id", problems)
+            problems.append(problem("warning", row.file, row.line, "available_from",
+                                    "site.late_existing", site=str(row.get("id")),
+                                    start=start.isoformat(), deadline=deadline.isoformat()))
+    _duplicates(rows, ("id",), "what.location", problems)
 
 
 def check_milestones(settings: Settings, has_locations: bool, problems: list[Problem]) -> None:
@@ -597,18 +598,17 @@ def check_milestones(settings: Settings, has_locations: bool, problems: list[Pro
     for row in settings.milestones:
         day = row.get("date")
         if day in seen:
-            problems.append(Problem("error", row.file, row.line, "milestones.date",
-                                    f"two milestones on {day.isoformat()}"))
+            problems.append(problem("error", row.file, row.line, "milestones.date",
+                                    "milestone.twice", day=day.isoformat()))
         seen[day] = row
         if settings.deadline is not None and day > settings.deadline:
-            problems.append(Problem("error", row.file, row.line, "milestones.date",
-                                    f"milestone {day.isoformat()} is after the deadline "
-                                    f"{settings.deadline.isoformat()}"))
+            problems.append(problem("error", row.file, row.line, "milestones.date",
+                                    "milestone.after_deadline", day=day.isoformat(),
+                                    deadline=settings.deadline.isoformat()))
     if settings.milestones and not has_locations:
         row = settings.milestones[0]
-        problems.append(Problem("warning", row.file, row.line, "milestones",
-                                "without locations.csv every place is available now: the "
-                                "milestones hold whenever the task is covered"))
+        problems.append(problem("warning", row.file, row.line, "milestones",
+                                "milestone.no_locations"))
 
 
 def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
@@ -618,16 +618,16 @@ def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
         ok = True
         for key in ("from", "to"):
             if row.get(key) not in settings.groups:
-                problems.append(Problem("error", row.file, row.line, f"exchange.{key}",
-                                        f"unknown group '{row.get(key)}' (not a [groups.<id>] table)"))
+                problems.append(problem("error", row.file, row.line, f"exchange.{key}",
+                                        "exchange.unknown_group", value=shorten(str(row.get(key)))))
                 ok = False
         if ok and row.get("from") == row.get("to"):
-            problems.append(Problem("error", row.file, row.line, "exchange.to",
-                                    f"exchange from group '{row.get('from')}' to itself"))
+            problems.append(problem("error", row.file, row.line, "exchange.to", "exchange.self",
+                                    group=str(row.get("from"))))
             ok = False
         if ok:
             good.append(row)
-    _duplicates(good, ("from", "to"), "exchange", problems)
+    _duplicates(good, ("from", "to"), "what.exchange", problems)
     graph = nx.DiGraph()
     for order, row in enumerate(good):
         graph.add_edge(row.get("from"), row.get("to"), rate=row.get("rate"), row=row, order=order)
@@ -643,19 +643,16 @@ def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
         if product > 1:
             first = graph.edges[edges[0]]["row"]
             path = " -> ".join(cycle + cycle[:1])
-            problems.append(Problem(
-                "error", first.file, first.line, "exchange.rate",
-                f"exchange cycle {path} multiplies its rates to {float(product):g} > 1: "
-                "places would be created by exchanging them round the cycle"))
+            problems.append(problem("error", first.file, first.line, "exchange.rate",
+                                    "exchange.cycle", path=path, product=f"{float(product):g}"))
     for row in good:
         wf = settings.groups[row.get("from")].get("weight")
         wt = settings.groups[row.get("to")].get("weight")
         if row.get("rate") != wf / wt:
-            problems.append(Problem(
-                "warning", row.file, row.line, "exchange.rate",
-                f"rate {float(row.get('rate')):g} differs from weight[{row.get('from')}] / "
-                f"weight[{row.get('to')}] = {float(wf / wt):g}: each exchanged place changes the "
-                "measured effort by a different amount than the task it covers"))
+            problems.append(problem("warning", row.file, row.line, "exchange.rate",
+                                    "exchange.rate_differs", rate=f"{float(row.get('rate')):g}",
+                                    source=str(row.get("from")), target=str(row.get("to")),
+                                    ratio=f"{float(wf / wt):g}"))
 
 
 def check_fair_shares(rows: list[Row], targets: list[Row], settings: Settings,
@@ -667,9 +664,8 @@ def check_fair_shares(rows: list[Row], targets: list[Row], settings: Settings,
     for row in rows:
         code = row.get("code")
         if isinstance(code, str) and code not in with_task:
-            problems.append(Problem("warning", row.file, row.line, "code",
-                                    f"municipality {code} has no target (fair share 0): it gets no "
-                                    "places above its lower bounds and no load"))
+            problems.append(problem("warning", row.file, row.line, "code", "muni.no_target",
+                                    code=code))
 
 
 # ---------------------------------------------------------------------------- front of the pipeline

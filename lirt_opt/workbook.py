@@ -258,8 +258,8 @@ def read_instance_workbook(path: Path) -> RawInstance:
         rows = sheets.rows.get(sheet)
         if rows is None or (not table.required and len(rows) <= 1):
             if table.required:
-                raw.problems.append(Problem("error", book, None, None,
-                                            f"sheet '{sheet}' is missing"))
+                raw.problems.append(problem("error", book, None, None, "xlsx.sheet_missing",
+                                            sheet=sheet))
             raw.tables[table.file] = None
             continue
         raw.tables[table.file] = _read_table(rows, table, display(sheet), raw.problems, headers)
@@ -272,7 +272,7 @@ def read_instance_workbook(path: Path) -> RawInstance:
 def _read_table(rows: list[tuple[int, tuple[Any, ...]]], table: schema.Table, where: str,
                 problems: list[Problem], headers: dict[str, dict[str, int]]) -> list[Row] | None:
     if not rows:
-        problems.append(Problem("error", where, 1, None, "sheet is empty: a header row is required"))
+        problems.append(problem("error", where, 1, None, "xlsx.sheet_empty"))
         return None
     line, cells = rows[0]
     header = _read_header([_text(c) for c in cells], table, where, line, problems)
@@ -285,8 +285,8 @@ def _read_table(rows: list[tuple[int, tuple[Any, ...]]], table: schema.Table, wh
         for j, cell in enumerate(cells):
             name = header[j] if j < len(header) else ""
             if j >= len(header) and cell is not None and str(cell).strip():
-                problems.append(Problem("warning", where, line, f"cell {get_column_letter(j + 1)}"
-                                        f"{line}", "outside the header's columns, ignored"))
+                problems.append(problem("warning", where, line, f"cell {get_column_letter(j + 1)}"
+                                        f"{line}", "xlsx.outside_header"))
             if name not in table.names:
                 continue
             value, issue = parse_cell(table.column(name), _text(cell))
@@ -312,7 +312,8 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
     lines: dict[tuple[Any, ...], int] = {}
     settings = sheets.rows.get(INSTANCE_SHEET)
     if settings is None:
-        problems.append(Problem("error", book, None, None, f"sheet '{INSTANCE_SHEET}' is missing"))
+        problems.append(problem("error", book, None, None, "xlsx.sheet_missing",
+                                sheet=INSTANCE_SHEET))
         return None
     for line, cells in settings[1:]:
         key = _text(cells[0]) if cells else ""
@@ -346,7 +347,8 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
         rows = sheets.rows.get(sheet)
         if rows is None:
             if sheet == GROUPS_SHEET:
-                problems.append(Problem("error", book, None, None, f"sheet '{sheet}' is missing"))
+                problems.append(problem("error", book, None, None, "xlsx.sheet_missing",
+                                        sheet=sheet))
             continue
         if not rows:
             continue
@@ -355,8 +357,7 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
         headers[where] = {name: j for j, name in enumerate(head, 1) if name}
         for name in columns:
             if name not in head and name in ("id", "from", "to", "rate"):
-                problems.append(Problem("error", where, rows[0][0], name,
-                                        "required column is missing"))
+                problems.append(problem("error", where, rows[0][0], name, "csv.column_missing"))
         for index, (line, cells) in enumerate(rows[1:]):
             record = {name: cells[j] for j, name in enumerate(head)
                       if j < len(cells) and name in columns and cells[j] is not None
@@ -366,10 +367,11 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
             if sheet == GROUPS_SHEET:
                 gid = _text(record.get("id"))
                 if not gid:
-                    problems.append(Problem("error", where, line, "id", "a group id is required"))
+                    problems.append(problem("error", where, line, "id", "xlsx.group_id_required"))
                     continue
                 if gid in data.setdefault("groups", {}):
-                    problems.append(Problem("error", where, line, "id", f"group '{gid}' appears twice"))
+                    problems.append(problem("error", where, line, "id", "xlsx.group_twice",
+                                            group=shorten(gid)))
                     continue
                 data["groups"][gid] = body
                 lines[("groups", gid)] = line

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_bad_input import BASE, TOML, replace_line, write
+from test_bad_input import BASE, CASES, SCENARIO_CASES, TOML, replace_line, write
 
 from lirt_opt.errors import MAX_SHOWN
 from lirt_opt.read import parse_number
@@ -436,3 +436,21 @@ def test_what_if_options_refuse_unknown_and_ambiguous_names(tmp_path, run_cli):
     err = invalid(run_cli, inst, "--min", "Aaa:asylum=1")
     assert "--min Aaa:asylum=1: unknown municipality 'Aaa' (not in municipalities.csv); did you " \
            "mean A (Aa)?" in err
+
+
+# ---------------------------------------------------------------------------- language
+@pytest.mark.parametrize("case", sorted(CASES) + sorted(SCENARIO_CASES))
+def test_every_problem_is_said_in_dutch_by_default(case, tmp_path, run_cli):
+    """Whatever a person reads is Dutch by default: every line about the input differs from
+    its English form (the words come from messages/input.toml)."""
+    if case in CASES:
+        inst, extra = write(tmp_path / "inst", CASES[case][0]), []
+    else:
+        inst = write(tmp_path / "inst", {})
+        (tmp_path / "scen.toml").write_text(SCENARIO_CASES[case][0])
+        extra = ["--scenario", str(tmp_path / "scen.toml")]
+    dutch = run_cli("validate", inst, *extra).stderr.splitlines()
+    english = run_cli("validate", inst, *extra, "--lang", "en").stderr.splitlines()
+    assert len(dutch) == len(english) > 0
+    for nl, en in zip(dutch, english):
+        assert nl != en, nl

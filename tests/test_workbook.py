@@ -127,7 +127,7 @@ def test_missing_sheet_and_broken_file(filled, tmp_path, run_cli):
     wb = openpyxl.load_workbook(filled)
     del wb["targets"]
     wb.save(filled)
-    result = run_cli("validate", filled)
+    result = run_cli("validate", filled, "--lang", "en")
     assert result.exit_code == 2 and "sheet 'targets' is missing" in result.output
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
