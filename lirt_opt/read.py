@@ -111,7 +111,8 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_FORBIDDEN = {"Cc", "Zl", "Zp"}  # control characters (C0, DEL, C1), line and paragraph separators
+# Unicode Cc (C0 U+0000-U+001F, DEL, C1 U+0080-U+009F), Zl (U+2028) and Zp (U+2029)
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def text_issue(text: str, limit: int) -> Issue | None:
@@ -121,10 +122,10 @@ def text_issue(text: str, limit: int) -> Issue | None:
     carriage return or an ESC breaks the CSV and TOML files lirt-opt writes and reads
     back. ``limit`` is the longest text allowed.
     """
-    for position, char in enumerate(text, 1):
-        if unicodedata.category(char) in _FORBIDDEN:
-            return issue("text.control", char=f"U+{ord(char):04X}", position=str(position),
-                         text=shorten(text))
+    found = _FORBIDDEN.search(text)
+    if found is not None:
+        return issue("text.control", char=f"U+{ord(found.group()):04X}",
+                     position=str(found.start() + 1), text=shorten(text))
     if len(text) > limit:
         return issue("text.too_long", text=shorten(text), length=len(text), limit=limit)
     return None
@@ -241,6 +242,10 @@ def parse_cell(col: schema.Column, text: str) -> tuple[Any, Issue | None]:
         if len(set(groups)) != len(groups):
             return INVALID, issue("cell.groups_twice", text=text)
         return groups, None
+    if col.type == schema.INT and text.isascii() and text.isdigit() and len(text) <= 12:
+        whole = int(text)  # the common case, read fast
+        bad = range_issue(whole, text, col.minimum, col.maximum)
+        return (INVALID, bad) if bad is not None else (whole, None)
     if col.type in (schema.NUMBER, schema.INT):
         number, bad = parse_number(text)
         if number is None:
@@ -389,6 +394,7 @@ def read_csv_text(text: str, table: schema.Table, display: str,
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     header: list[str] | None = None
+    declared: dict[str, schema.Column] = {}
     rows: list[Row] = []
     header_line = 1
     while True:
@@ -408,6 +414,7 @@ def read_csv_text(text: str, table: schema.Table, display: str,
             if header is None:
                 return None
             header_line = line
+            declared = {c.name: c for c in table.columns}
             continue
         if not any(cells):
             continue
@@ -424,9 +431,10 @@ def read_csv_text(text: str, table: schema.Table, display: str,
             continue
         values: dict[str, Any] = {}
         for name, text_cell in zip(header, cells):
-            if name not in table.names:
+            col = declared.get(name)
+            if col is None:
                 continue
-            value, bad = parse_cell(table.column(name), text_cell)
+            value, bad = parse_cell(col, text_cell)
             if bad:
                 problems.append(bad.problem(display, line, name))
             values[name] = value
