@@ -117,7 +117,7 @@ def unknown_keys(doc: TomlDoc, where: tuple[Any, ...], column: str, body: dict[s
     for key in body:
         if key in known:
             continue
-        col = f"{column}.{key}" if column else str(key)
+        col = f"{column}.{shorten(str(key))}" if column else shorten(str(key))
         line = doc.line_of(*where, key)
         if not has_room(problems):  # only counted: skip the wording
             problems.append(Problem("error", doc.file, line, col, "unknown key"))

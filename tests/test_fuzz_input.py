@@ -278,7 +278,7 @@ def run_mutants(chosen: list[Mutant], tmp_path: Path, run_cli, solve_every: int)
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM") or not hasattr(os, "mkfifo"),
                     reason="needs POSIX signals and FIFOs")
 def test_mutants_exit_calmly(tmp_path, run_cli):
-    run_mutants(mutants(seed=17, count=240), tmp_path, run_cli, solve_every=8)
+    run_mutants(mutants(seed=17, count=1200), tmp_path, run_cli, solve_every=6)
 
 
 @pytest.mark.slow
@@ -286,12 +286,12 @@ def test_mutants_exit_calmly(tmp_path, run_cli):
                     reason="needs POSIX signals and FIFOs")
 @pytest.mark.parametrize("seed", range(10))
 def test_many_more_mutants_exit_calmly(seed, tmp_path, run_cli):
-    run_mutants(mutants(seed=1000 + seed, count=240), tmp_path, run_cli, solve_every=4)
+    run_mutants(mutants(seed=1000 + seed, count=1200), tmp_path, run_cli, solve_every=3)
 
 
 def test_every_kind_of_mutation_is_drawn():
     """The default run covers each mutation the issues name."""
-    names = " ".join(m.name for m in mutants(seed=17, count=240))
+    names = " ".join(m.name for m in mutants(seed=17, count=1200))
     for fragment in ("'NaN'", "'inf'", "'1e308'", "'12,5'", "'1.000'", "'1,000'", "'9999",
                      "'x\\x1by'", "bom", "latin-1", "truncated", "duplicates", "empty group",
                      "deep", "unknown key", "dangling", "loop", "directory", "fifo", "device",
