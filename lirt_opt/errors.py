@@ -86,8 +86,8 @@ def word(key: str, **params: Any) -> Word:
 
 
 def _formatted(params: tuple[tuple[str, Any], ...], lang: str) -> dict[str, Any]:
-    """Whole numbers as people read them in ``lang`` (10.000.000 / 10,000,000), words in
-    ``lang``; the rest as is."""
+    """Whole numbers as people read them in ``lang`` (10.000.000 / 10,000,000), floats with
+    one decimal (52,4 / 52.4), words in ``lang``; the rest as is."""
     from .i18n import fmt_number
 
     def show(value: Any) -> Any:
@@ -95,6 +95,8 @@ def _formatted(params: tuple[tuple[str, Any], ...], lang: str) -> dict[str, Any]
             return value.text(lang)
         if isinstance(value, int) and not isinstance(value, bool):
             return fmt_number(value, lang)
+        if isinstance(value, float):  # sizes: 52.4 / 52,4
+            return fmt_number(value, lang, decimals=1)
         return value
 
     return {name: show(value) for name, value in params}

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import schema
-from .errors import Problem, Problems, problem
+from .errors import Problem, Problems, Word, problem, word
 
 INSTANCE_TOML = "instance.toml"
 
@@ -303,22 +303,14 @@ def read_input(path: Path, display: str, problems: list[Problem], limit: int,
     def bad(key: str, **params: Any) -> None:
         problems.append(problem("error", display, None, None, key, **params))
 
-    try:
-        link = os.lstat(path)
-    except FileNotFoundError:
-        if required:
-            bad("file.missing")
-        return None
-    except OSError as exc:
-        bad("file.unreadable", reason=exc.strerror or type(exc).__name__)
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:  # the entry exists (lstat), its target does not
-        bad("file.dangling", target=os.readlink(path) if stat.S_ISLNK(link.st_mode) else "?")
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
+    def refused(exc: OSError) -> None:
+        if isinstance(exc, FileNotFoundError):  # the entry exists (lstat), its target does not
+            try:
+                target = shorten(os.readlink(path), 120)
+            except OSError:
+                target = "?"
+            bad("file.dangling", target=target)
+        elif exc.errno == errno.ELOOP:
             bad("file.loop")
         elif exc.errno in (errno.EACCES, errno.EPERM):
             bad("file.permission")
@@ -326,32 +318,54 @@ def read_input(path: Path, display: str, problems: list[Problem], limit: int,
             bad("file.directory")
         else:
             bad("file.unreadable", reason=exc.strerror or type(exc).__name__)
-        return None
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
+
+    def not_regular(st: os.stat_result) -> bool:
+        if stat.S_ISREG(st.st_mode):
+            return False
         bad("file.directory" if stat.S_ISDIR(st.st_mode) else
             "file.fifo" if stat.S_ISFIFO(st.st_mode) else
             "file.socket" if stat.S_ISSOCK(st.st_mode) else "file.device")
+        return True
+
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        if required:
+            bad("file.missing")
         return None
-    if st.st_size > limit:
-        os.close(fd)
-        bad("file.too_large", size=_megabytes(st.st_size), limit=_megabytes(limit))
+    except OSError as exc:
+        bad("file.unreadable", reason=exc.strerror or type(exc).__name__)
+        return None
+    try:  # what the entry is, before opening it (a device is never opened)
+        if not_regular(os.stat(path)):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        refused(exc)
         return None
     with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)  # again on what was opened: it may have been swapped meanwhile
+        if not_regular(st):
+            return None
+        if st.st_size > limit:
+            bad("file.too_large", **sizes(st.st_size, limit))
+            return None
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
             bad("file.unreadable", reason=exc.strerror or type(exc).__name__)
             return None
     if len(data) > limit:  # it grew while being read
-        bad("file.too_large", size=_megabytes(len(data)), limit=_megabytes(limit))
+        bad("file.too_large", **sizes(len(data), limit))
         return None
     return data
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def sizes(size: int, limit: int) -> dict[str, Word]:
+    """Size and limit as people read them: in MB, or in bytes when the MB would look equal."""
+    if f"{size / 1e6:.1f}" == f"{limit / 1e6:.1f}":
+        return {"size": word("size.bytes", count=size), "limit": word("size.bytes", count=limit)}
+    return {"size": word("size.mb", mb=size / 1e6), "limit": word("size.mb", mb=limit / 1e6)}
 
 
 # ---------------------------------------------------------------------------- CSV

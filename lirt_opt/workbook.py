@@ -55,6 +55,7 @@ from .read import (
     parse_number,
     read_input,
     shorten,
+    sizes,
     typed_number_text,
 )
 
@@ -216,8 +217,7 @@ def _unpacked_problem(data: bytes, book: str) -> Problem | None:
     unpacked = sum(part.file_size for part in parts)
     if unpacked > schema.MAX_XLSX_UNPACKED:
         return problem("error", book, None, None, "xlsx.unpacked_too_large",
-                       size=f"{unpacked / 1_000_000:.1f} MB",
-                       limit=f"{schema.MAX_XLSX_UNPACKED / 1_000_000:.0f} MB")
+                       **sizes(unpacked, schema.MAX_XLSX_UNPACKED))
     return None
 
 

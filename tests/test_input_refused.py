@@ -280,8 +280,15 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, run_cli)
     inst = write(tmp_path / "inst", {})
     with open(inst / "targets.csv", "ab") as handle:  # sparse: big, cheap to make
         handle.truncate(MAX_CSV_BYTES + 1)
-    assert "targets.csv: is 20.0 MB; lirt-opt reads such files up to 20.0 MB" in invalid(
+    assert "targets.csv: is 20,000,001 bytes; lirt-opt reads such files up to 20,000,000 " \
+           "bytes" in invalid(run_cli, inst)
+    (inst / "targets.csv").unlink()
+    with open(inst / "targets.csv", "ab") as handle:
+        handle.truncate(52_400_000)
+    assert "targets.csv: is 52.4 MB; lirt-opt reads such files up to 20.0 MB" in invalid(
         run_cli, inst)
+    assert "targets.csv: is 52,4 MB groot; lirt-opt leest zulke bestanden tot 20,0 MB" in invalid(
+        run_cli, inst, lang="nl")
 
 
 def test_more_rows_than_the_limit_are_refused(tmp_path, run_cli):
@@ -312,7 +319,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_unopened(tmp_path, run_c
     _rezip(book, parts)
     assert book.stat().st_size < 1_000_000
     assert re.search(r"instance\.xlsx: unpacks to 60\.\d MB; lirt-opt reads workbooks that unpack "
-                     r"to at most 50 MB", invalid(run_cli, book))
+                     r"to at most 50\.0 MB", invalid(run_cli, book))
 
 
 def test_a_workbook_sheet_past_the_row_limit_is_refused(tmp_path, run_cli):
