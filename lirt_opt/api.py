@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pipeline
 from .diagnose import Diagnosis
-from .errors import Problem
+from .errors import Problem, omitted
 from .extract import ExchangeFlow, Proposal
 from .instance import Instance
 from .overrides import Override, parse_label
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ValidationReport:
     problems: tuple[Problem, ...]
+    # problems counted but not kept, by severity (errors.MAX_SHOWN of each are kept)
+    omitted: Mapping[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -60,7 +62,7 @@ def validate(path: str | Path, scenario: str | Path | None = None,
              overrides: Sequence[Override | str] = ()) -> ValidationReport:
     """Every problem (errors and warnings) of an instance; never raises for bad input."""
     raw, _, _ = collect(path, scenario, _overrides(overrides))
-    return ValidationReport(tuple(raw.problems))
+    return ValidationReport(tuple(raw.problems), omitted(raw.problems))
 
 
 def _overrides(given: Sequence[Override | str]) -> tuple[Override, ...]:

@@ -1,7 +1,8 @@
 """Scenario overrides from the command line: quick what-if questions without a scenario file.
 
     --fix GM0983:asylum=400     min = max = 400 places of asylum in GM0983
-    --cap GM0907:asylum=40      at most 40 (the minimum, if any, is kept)
+    --cap Gennep:asylum=40      at most 40 (the minimum, if any, is kept); a municipality
+                                by CBS code or by name (case-insensitive, exact after trimming)
     --min GM0907:amv=5          at least 5 (the maximum, if any, is kept)
     --exclude-site LOC12        leave location LOC12 out (as exclude_locations)
     --pool municipality         pool by municipality | region | province
@@ -12,8 +13,8 @@ instance's files are never edited. Each override keeps the text it was given as
 (``Override.label``, e.g. ``--cap GM0907:asylum=40``) so that every problem
 names the option, and summary.json records them exactly.
 
-This module only parses the text; whether a code, group or site exists is
-checked against the instance by ``scenario.apply_overrides``.
+This module only parses the text; whether a code, group or site exists (and which
+code a name stands for) is checked against the instance by ``scenario.apply_overrides``.
 """
 
 from __future__ import annotations
@@ -55,14 +56,16 @@ class Override:
 
 
 def parse_bound(option: str, text: str) -> Override:
-    """``CODE:GROUP=N`` for --fix/--cap/--min; raises ValueError with what is wrong."""
+    """``MUNICIPALITY:GROUP=N`` for --fix/--cap/--min (a code or a name, resolved later);
+    raises ValueError with what is wrong."""
     if option not in BOUND_OPTIONS:
         raise ValueError(f"{option} is not a bound option")
     left, eq, number = text.rpartition("=")
     code, colon, group = left.rpartition(":")
     code, group, number = code.strip(), group.strip(), number.strip()
     if not (eq and colon and code and group and number):
-        raise ValueError(f"{text!r} is not of the form CODE:GROUP=N (e.g. GM0983:asylum=400)")
+        raise ValueError(f"{text!r} is not of the form MUNICIPALITY:GROUP=N (a CBS code or a "
+                         "name, e.g. GM0983:asylum=400 or Gennep:asylum=40)")
     if not re.fullmatch(r"\+?\d+", number):
         raise ValueError(f"{text!r}: {number!r} is not a whole number of places >= 0")
     return Override(option, text.strip(), municipality=code, group=group, places=int(number))

@@ -17,12 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import Problem
+from .errors import Problem, problem
 from .instance import ScenarioInfo
 from .overrides import Override
 from .overrides import digest as overrides_digest
-from .read import INVALID, RawInstance, Row, TomlDoc, parse_cell, read_toml
+from .read import (
+    INVALID,
+    RawInstance,
+    Row,
+    TomlDoc,
+    parse_cell,
+    read_toml,
+    shorten,
+    text_issue,
+)
 from .validate import (
+    Municipalities,
     Settings,
     as_date,
     parse_counting,
@@ -30,6 +40,9 @@ from .validate import (
     parse_group,
     parse_milestones,
     parse_objective,
+    shown,
+    text_value,
+    unknown_keys,
 )
 
 _KEYS = {"name", "description", "pool", "deadline", "groups", "exchange", "remove_exchange",
@@ -54,39 +67,37 @@ def _table_rows(doc: TomlDoc, key: str, table: schema.Table, problems: list[Prob
     """[[key]] entries parsed as rows of ``table`` (same cell rules as the CSV)."""
     entries = doc.data.get(key, [])
     if not isinstance(entries, list):
-        problems.append(Problem("error", doc.file, doc.line_of(key), key,
-                                f"must be an array of tables ([[{key}]])"))
+        problems.append(problem("error", doc.file, doc.line_of(key), key, "toml.must_be_array",
+                                form=f"[[{key}]]"))
         return []
     rows = []
     for i, body in enumerate(entries):
         where = (key, i)
         if not isinstance(body, dict):
-            problems.append(Problem("error", doc.file, doc.line_of(*where), f"{key}[{i + 1}]",
-                                    f"must be a table ([[{key}]])"))
+            problems.append(problem("error", doc.file, doc.line_of(*where), f"{key}[{i + 1}]",
+                                    "toml.must_be_table", form=f"[[{key}]]"))
             continue
         values: dict[str, Any] = {}
-        for extra in sorted(set(body) - set(table.names)):
-            problems.append(Problem("warning", doc.file, doc.line_of(*where, extra),
-                                    f"{key}[{i + 1}].{extra}", "unknown key, ignored"))
+        unknown_keys(doc, where, f"{key}[{i + 1}]", body, table.names, problems)
         for col in table.columns:
             line = doc.line_of(*where, col.name) or doc.line_of(*where)
             if col.name not in body:
                 if col.empty_ok or not col.required or col.name in optional:
                     values[col.name] = None
                     continue
-                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
-                                        "required key is missing"))
+                problems.append(problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
+                                        "key.missing"))
                 values[col.name] = INVALID
                 continue
             text = _cell_text(body[col.name])
             if text is None:
-                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
-                                        f"{body[col.name]!r} is not a valid value"))
+                problems.append(problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}",
+                                        "value.invalid", value=shown(body[col.name])))
                 values[col.name] = INVALID
                 continue
             value, issue = parse_cell(col, text)
             if issue:
-                problems.append(Problem("error", doc.file, line, f"{key}[{i + 1}].{col.name}", issue))
+                problems.append(issue.problem(doc.file, line, f"{key}[{i + 1}].{col.name}"))
             values[col.name] = value
         rows.append(Row(doc.file, doc.line_of(*where), values))
     return rows
@@ -102,22 +113,34 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
     raw.digests.append((f"scenario:{path.name}", sha))
     d = doc.data
     overrides: list[str] = []
-    for key in sorted(set(d) - _KEYS):
-        problems.append(Problem("warning", doc.file, doc.line_of(key), key, "unknown key, ignored"))
+    unknown_keys(doc, (), "", d, _KEYS, problems)
+    name = path.stem
+    if "name" in d:
+        name = text_value(doc, doc.line_of("name"), "name", d["name"], problems) or name
+    description = ""
+    if "description" in d:
+        if not isinstance(d["description"], str):
+            problems.append(problem("error", doc.file, doc.line_of("description"), "description",
+                                    "value.text"))
+        else:  # free text: line breaks and tabs allowed, other control characters not
+            bad = text_issue(d["description"].replace("\n", " ").replace("\t", " "), 5000)
+            if bad is not None:
+                problems.append(bad.problem(doc.file, doc.line_of("description"), "description"))
+            else:
+                description = d["description"]
 
     if "pool" in d:
         if d["pool"] not in schema.POOL_CHOICES:
-            problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
-                                    f"unknown pool {d['pool']!r}; expected one of: "
-                                    + ", ".join(schema.POOL_CHOICES)))
+            problems.append(problem("error", doc.file, doc.line_of("pool"), "pool", "pool.unknown",
+                                    value=shown(d["pool"]), choices=", ".join(schema.POOL_CHOICES)))
         else:
             overrides.append(f"pool: {settings.pool} -> {d['pool']}")
             settings.pool = d["pool"]
     if "deadline" in d:
         new = as_date(d["deadline"])
         if new is None:
-            problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
-                                    f"{d['deadline']!r} is not a date (YYYY-MM-DD)"))
+            problems.append(problem("error", doc.file, doc.line_of("deadline"), "deadline",
+                                    "value.not_date", value=shown(d["deadline"])))
         else:
             old = settings.deadline.isoformat() if settings.deadline else "none"
             overrides.append(f"deadline: {old} -> {new.isoformat()}")
@@ -125,14 +148,13 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
 
     groups = d.get("groups", {})
     if not isinstance(groups, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("groups"), "groups",
-                                "must be a table of groups ([groups.<id>])"))
+        problems.append(problem("error", doc.file, doc.line_of("groups"), "groups",
+                                "toml.must_be_table", form="[groups.<id>]"))
         groups = {}
     for gid, body in groups.items():
         if gid not in settings.groups:
-            problems.append(Problem("error", doc.file, doc.line_of("groups", gid), f"groups.{gid}",
-                                    f"unknown group '{gid}' (a scenario changes groups, it does "
-                                    "not add them)"))
+            problems.append(problem("error", doc.file, doc.line_of("groups", gid), f"groups.{gid}",
+                                    "scenario.unknown_group", group=shorten(gid)))
             continue
         row = parse_group(doc, gid, body, problems, base=settings.groups[gid])
         if row is not None:
@@ -145,8 +167,8 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
     for key, need_rate in (("remove_exchange", False), ("exchange", True)):
         entries = d.get(key, [])
         if not isinstance(entries, list):
-            problems.append(Problem("error", doc.file, doc.line_of(key), key,
-                                    f"must be an array of tables ([[{key}]])"))
+            problems.append(problem("error", doc.file, doc.line_of(key), key, "toml.must_be_array",
+                                    form=f"[[{key}]]"))
             continue
         for i, body in enumerate(entries):
             row = parse_exchange(doc, i, body, key, problems, need_rate=need_rate)
@@ -156,8 +178,8 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
             kept = [r for r in settings.exchanges if (r.get("from"), r.get("to")) != pair]
             if not need_rate:
                 if len(kept) == len(settings.exchanges):
-                    problems.append(Problem("error", doc.file, row.line, f"{key}[{i + 1}]",
-                                            f"there is no exchange {pair[0]} -> {pair[1]} to remove"))
+                    problems.append(problem("error", doc.file, row.line, f"{key}[{i + 1}]",
+                                            "scenario.no_exchange", source=pair[0], target=pair[1]))
                 else:
                     overrides.append(f"exchange {pair[0]} -> {pair[1]}: removed")
             else:
@@ -193,9 +215,8 @@ def apply_scenario(raw: RawInstance, settings: Settings, path: Path) -> Scenario
                              f"min {_fmt(r.get('min'))}, max {_fmt(r.get('max'))}")
 
     _apply_locations(doc, raw, problems, overrides)
-    info = ScenarioInfo(
-        name=str(d.get("name", path.stem)), file=str(path),
-        description=str(d.get("description", "")), sha256=sha, overrides=tuple(overrides))
+    info = ScenarioInfo(name=name, file=str(path), description=description, sha256=sha,
+                        overrides=tuple(overrides))
     return info
 
 
@@ -243,28 +264,27 @@ def apply_overrides(raw: RawInstance, settings: Settings, overrides: tuple[Overr
     problems = raw.problems
     words: list[str] = []
 
-    def bad(o: Override, message: str) -> None:
-        problems.append(Problem("error", o.label, None, None, message))
+    def bad(o: Override, message_key: str, **params: Any) -> None:
+        problems.append(problem("error", o.label, None, None, message_key, **params))
 
     for o in overrides:
         if o.option == "--pool" and o.pool is not None:
             words.append(f"pool: {settings.pool} -> {o.pool} ({o.label})")
             settings.pool = o.pool
 
-    codes = {r.get("code") for r in raw.tables.get(schema.MUNICIPALITIES.file) or []}
+    munis = Municipalities(raw.tables.get(schema.MUNICIPALITIES.file) or [])
     by_pair: dict[tuple[str, str], list[Override]] = {}
     for o in overrides:
         if o.option not in ("--fix", "--cap", "--min") or o.municipality is None or o.group is None:
             continue
-        ok = True
-        if o.municipality not in codes:
-            bad(o, f"unknown municipality '{o.municipality}' (not in municipalities.csv)")
-            ok = False
+        code, why = munis.resolve(o.municipality)  # a CBS code or a name
+        if why is not None:
+            bad(o, why[0], **why[1])
         if o.group not in settings.groups:
-            bad(o, f"unknown group '{o.group}'; the groups are: {', '.join(settings.groups)}")
-            ok = False
-        if ok:
-            by_pair.setdefault((o.municipality, o.group), []).append(o)
+            bad(o, "override.unknown_group", group=o.group, groups=", ".join(settings.groups))
+            code = None
+        if code is not None:
+            by_pair.setdefault((code, o.group), []).append(o)
     old_rows = {(r.get("municipality"), r.get("group")): r
                 for r in raw.tables.get(schema.BOUNDS.file) or []}
     new_rows: list[Row] = []
@@ -273,8 +293,8 @@ def apply_overrides(raw: RawInstance, settings: Settings, overrides: tuple[Overr
         if any(len(s) > 1 for s in setters.values()):
             for side, s in setters.items():
                 for o in s[1:]:
-                    bad(o, f"conflicts with {s[0].label}: both set the {side}imum of "
-                           f"{pair[0]}/{pair[1]}")
+                    bad(o, f"override.conflict_{side}", other=s[0].label,
+                        pair=f"{pair[0]}/{pair[1]}")
             continue
         old = old_rows.get(pair)
         value: dict[str, int | None] = {}
@@ -289,8 +309,8 @@ def apply_overrides(raw: RawInstance, settings: Settings, overrides: tuple[Overr
         lo, hi = value["min"], value["max"]
         if lo is not None and hi is not None and lo > hi:
             culprit = given[0] if len(given) == 1 else next(o for o in given if o.sets_max)
-            bad(culprit, f"{pair[0]}/{pair[1]}: minimum {lo} ({source['min']}) is greater than "
-                         f"maximum {hi} ({source['max']})")
+            bad(culprit, "override.min_above_max", pair=f"{pair[0]}/{pair[1]}", low=lo,
+                low_source=source["min"], high=hi, high_source=source["max"])
             continue
         labels = "; ".join(o.label for o in given)
         new_rows.append(Row(labels, None, {"municipality": pair[0], "group": pair[1],
@@ -306,10 +326,10 @@ def apply_overrides(raw: RawInstance, settings: Settings, overrides: tuple[Overr
         drop = set()
         for o in excluded:
             if locations is None:
-                bad(o, f"unknown location '{o.site}': the instance has no locations.csv")
+                bad(o, "override.no_locations", site=shorten(str(o.site)))
             elif o.site not in known:
-                bad(o, f"unknown location '{o.site}' (not in locations.csv"
-                       + (" or the scenario)" if known else ", which lists none)"))
+                bad(o, "override.unknown_site" if known else "override.unknown_site_none",
+                    site=shorten(str(o.site)))
             else:
                 drop.add(o.site)
                 words.append(f"location {o.site}: excluded ({o.label})")
@@ -324,25 +344,24 @@ def _apply_locations(doc: TomlDoc, raw: RawInstance, problems: list[Problem],
     locations = raw.tables.get(schema.LOCATIONS.file)
     exclude = d.get("exclude_locations", [])
     if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
-        problems.append(Problem("error", doc.file, doc.line_of("exclude_locations"),
-                                "exclude_locations", "must be a list of location ids"))
+        problems.append(problem("error", doc.file, doc.line_of("exclude_locations"),
+                                "exclude_locations", "scenario.exclude_list"))
         exclude = []
     if exclude:
         known = {r.get("id") for r in locations or []}
         for loc_id in exclude:
             if loc_id not in known:
-                problems.append(Problem("error", doc.file, doc.line_of("exclude_locations"),
-                                        "exclude_locations", f"unknown location '{loc_id}'"))
+                problems.append(problem("error", doc.file, doc.line_of("exclude_locations"),
+                                        "exclude_locations", "location.unknown",
+                                        site=shorten(loc_id)))
             else:
                 overrides.append(f"location {loc_id}: excluded")
         locations = [r for r in locations or [] if r.get("id") not in set(exclude)]
     added = _table_rows(doc, "locations", schema.LOCATIONS, problems)
     if added:
         if locations is None:
-            problems.append(Problem(
-                "warning", doc.file, doc.line_of("locations"), "locations",
-                "the instance has no locations.csv: with these locations, every municipality's "
-                "places are bounded by the capacity of its locations"))
+            problems.append(problem("warning", doc.file, doc.line_of("locations"), "locations",
+                                    "scenario.locations_without_file"))
         ids = {r.get("id") for r in added}
         replaced = {r.get("id") for r in locations or []} & ids
         locations = [r for r in locations or [] if r.get("id") not in ids] + added

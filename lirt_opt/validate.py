@@ -7,6 +7,7 @@ whole front of the pipeline: read → (scenario overlay) → checks → Instance
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from . import schema
-from .errors import Problem, raise_if_errors
+from .errors import Problem, has_room, problem, raise_if_errors, word
 from .instance import (
     DEFAULT_OBJECTIVE_ORDER,
     Bound,
@@ -36,7 +37,10 @@ from .read import (
     Row,
     TomlDoc,
     combined_sha256,
+    number_text,
     read_instance,
+    shorten,
+    text_issue,
 )
 
 _TOP_KEYS = {"name", "pool", "deadline", "groups", "exchange", "counting", "milestones",
@@ -64,11 +68,96 @@ class Settings:
 
 def as_number(value: Any) -> Fraction | None:
     """A TOML number as an exact fraction of its decimal text; None if not a number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         return None
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
     if value != value or value in (float("inf"), float("-inf")):
         return None
     return Fraction(str(value))
+
+
+def shown(value: Any) -> str:
+    """A TOML value for a message, shortened (a 4,000-digit number is not printed whole)."""
+    return shorten(repr(value), 60)
+
+
+def decimal_places(number: Fraction) -> int | None:
+    """Decimal places of a finite decimal (3 for 0.125); None when it has no finite expansion."""
+    d, twos, fives = number.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    return max(twos, fives) if d == 1 else None
+
+
+def number_problem(doc: TomlDoc, line: int | None, column: str, value: Any, number: Fraction,
+                   key_path: str) -> Problem | None:
+    """A TOML number outside the range ``schema`` declares for ``key_path``, or with more than
+    ``schema.MAX_DECIMALS`` decimals (1e-300, a 400-digit number); None when it is fine."""
+    places = decimal_places(number)
+    if places is None or places > schema.MAX_DECIMALS:
+        return problem("error", doc.file, line, column, "number.too_many_decimals",
+                       value=shown(value), limit=schema.MAX_DECIMALS)
+    declared = schema.key(key_path)
+    lo, hi = declared.minimum, declared.maximum
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        return problem("error", doc.file, line, column, "number.out_of_range", value=shown(value),
+                       minimum=number_text(lo) if lo is not None else "-",
+                       maximum=number_text(hi) if hi is not None else "-")
+    return None
+
+
+def unknown_keys(doc: TomlDoc, where: tuple[Any, ...], column: str, body: dict[str, Any],
+                 known: Iterable[str], problems: list[Problem]) -> None:
+    """An error for every key of ``body`` not in ``known`` (SPEC §5), with the nearest known
+    key suggested when there is one ("did you mean `bounds`?")."""
+    known = sorted(known)
+    for key in body:
+        if key in known:
+            continue
+        col = f"{column}.{shorten(str(key))}" if column else shorten(str(key))
+        line = doc.line_of(*where, key)
+        if not has_room(problems):  # only counted: skip the wording
+            problems.append(Problem("error", doc.file, line, col, "unknown key"))
+            continue
+        near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        if near:
+            problems.append(problem("error", doc.file, line, col, "key.unknown_suggest",
+                                    name=shorten(str(key)), suggestion=near[0]))
+        else:
+            problems.append(problem("error", doc.file, line, col, "key.unknown",
+                                    name=shorten(str(key)), known=", ".join(known)))
+
+
+def group_id_problem(doc: TomlDoc, gid: str, line: int | None) -> Problem | None:
+    """A group id must be a usable code: not empty, no surrounding spaces, no | or control
+    characters (it is matched against trimmed CSV cells and split on | in locations.csv)."""
+    col = f"groups.{gid}"
+    if not gid.strip():
+        return problem("error", doc.file, line, "groups", "group.id_empty")
+    bad = text_issue(gid, schema.MAX_CODE_CHARS)
+    if bad is not None:
+        return bad.problem(doc.file, line, "groups")
+    if gid != gid.strip():
+        return problem("error", doc.file, line, col, "group.id_spaces", gid=gid)
+    if "|" in gid:
+        return problem("error", doc.file, line, col, "group.id_bar", gid=gid)
+    return None
+
+
+def text_value(doc: TomlDoc, line: int | None, column: str, value: Any, problems: list[Problem],
+               limit: int = schema.MAX_TEXT_CHARS) -> str | None:
+    """A non-empty TOML text without control characters, trimmed; None (problem recorded) else."""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(problem("error", doc.file, line, column, "value.non_empty_text"))
+        return None
+    bad = text_issue(value.strip(), limit)
+    if bad is not None:
+        problems.append(bad.problem(doc.file, line, column))
+        return None
+    return value.strip()
 
 
 def as_date(value: Any) -> date | None:
@@ -88,35 +177,40 @@ def parse_group(doc: TomlDoc, gid: str, body: Any, problems: list[Problem],
     """Parse a [groups.<id>] table; with ``base``, only the keys given override it."""
     where = ("groups", gid)
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of(*where), f"groups.{gid}",
-                                "must be a table ([groups." + gid + "])"))
+        problems.append(problem("error", doc.file, doc.line_of(*where), f"groups.{gid}",
+                                "toml.must_be_table", form=f"[groups.{shorten(gid)}]"))
         return None
     values = dict(base.values) if base else {"label": gid, "weight": Fraction(1),
                                              "max_import_share": Fraction(1)}
     ok = True
+    unknown_keys(doc, where, f"groups.{gid}", body, _GROUP_KEYS, problems)
     for key, value in body.items():
         line = doc.line_of(*where, key)
         col = f"groups.{gid}.{key}"
         if key not in _GROUP_KEYS:
-            problems.append(Problem("warning", doc.file, line, col, "unknown key, ignored"))
-        elif key == "label":
-            if not isinstance(value, str) or not value.strip():
-                problems.append(Problem("error", doc.file, line, col, "must be a non-empty text"))
+            continue  # an error already (unknown_keys); the group stays, so its rows check
+        if key == "label":
+            label = text_value(doc, line, col, value, problems)
+            if label is None:
                 ok = False
             else:
-                values["label"] = value.strip()
+                values["label"] = label
         else:
             num = as_number(value)
             if num is None:
-                problems.append(Problem("error", doc.file, line, col, f"{value!r} is not a number"))
+                problems.append(problem("error", doc.file, line, col, "value.not_number",
+                                        value=shown(value)))
                 ok = False
             elif key == "weight" and num <= 0:
-                problems.append(Problem("error", doc.file, line, col,
-                                        f"weight {value} must be greater than 0"))
+                problems.append(problem("error", doc.file, line, col, "group.weight_positive",
+                                        value=shown(value)))
                 ok = False
             elif key == "max_import_share" and not 0 <= num <= 1:
-                problems.append(Problem("error", doc.file, line, col,
-                                        f"share {value} must be between 0 and 1"))
+                problems.append(problem("error", doc.file, line, col, "group.share_range",
+                                        value=shown(value)))
+                ok = False
+            elif (bad := number_problem(doc, line, col, value, num, f"groups.<id>.{key}")):
+                problems.append(bad)
                 ok = False
             else:
                 values[key] = num
@@ -129,31 +223,35 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
                    problems: list[Problem], need_rate: bool = True) -> Row | None:
     where = (key_name, index)
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of(*where), f"{key_name}[{index + 1}]",
-                                "must be a table ([[" + key_name + "]])"))
+        problems.append(problem("error", doc.file, doc.line_of(*where), f"{key_name}[{index + 1}]",
+                                "toml.must_be_table", form=f"[[{key_name}]]"))
         return None
-    ok = True
     values: dict[str, Any] = {}
     wanted = _EXCHANGE_KEYS if need_rate else {"from", "to"}
-    for key in sorted(set(body) - wanted):
-        problems.append(Problem("warning", doc.file, doc.line_of(*where, key),
-                                f"{key_name}[{index + 1}].{key}", "unknown key, ignored"))
+    unknown_keys(doc, where, f"{key_name}[{index + 1}]", body, wanted, problems)
+    ok = True
     for key in sorted(wanted):
         line = doc.line_of(*where, key) or doc.line_of(*where)
         col = f"{key_name}[{index + 1}].{key}"
         if key not in body:
-            problems.append(Problem("error", doc.file, line, col, "required key is missing"))
+            problems.append(problem("error", doc.file, line, col, "key.missing"))
             ok = False
         elif key == "rate":
             num = as_number(body[key])
             if num is None or num <= 0:
-                problems.append(Problem("error", doc.file, line, col,
-                                        f"rate {body[key]!r} must be a number greater than 0"))
+                problems.append(problem("error", doc.file, line, col, "exchange.rate_positive",
+                                        value=shown(body[key])))
+                ok = False
+            elif (bad := number_problem(doc, line, col, body[key], num, "exchange[].rate")):
+                problems.append(bad)
                 ok = False
             else:
                 values["rate"] = num
         elif not isinstance(body[key], str) or not body[key].strip():
-            problems.append(Problem("error", doc.file, line, col, "must be a group id (text)"))
+            problems.append(problem("error", doc.file, line, col, "value.group_id"))
+            ok = False
+        elif (bad_text := text_issue(body[key].strip(), schema.MAX_CODE_CHARS)) is not None:
+            problems.append(bad_text.problem(doc.file, line, col))
             ok = False
         else:
             values[key] = body[key].strip()
@@ -163,25 +261,28 @@ def parse_exchange(doc: TomlDoc, index: int, body: Any, key_name: str,
 def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Counting) -> Counting:
     """[counting]: min_places (whole >= 0), min_years (number >= 0), count_candidates (bool)."""
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("counting"), "counting",
-                                "must be a table ([counting])"))
+        problems.append(problem("error", doc.file, doc.line_of("counting"), "counting",
+                                "toml.must_be_table", form="[counting]"))
         return base
     values: dict[str, Any] = {"min_places": base.min_places, "min_years": base.min_years,
                               "count_candidates": base.count_candidates}
+    unknown_keys(doc, ("counting",), "counting", body, _COUNTING_KEYS, problems)
     for key, value in body.items():
         line, col = doc.line_of("counting", key), f"counting.{key}"
         if key not in _COUNTING_KEYS:
-            problems.append(Problem("warning", doc.file, line, col, "unknown key, ignored"))
-        elif key == "count_candidates":
+            continue
+        if key == "count_candidates":
             if isinstance(value, bool):
                 values[key] = value
             else:
-                problems.append(Problem("error", doc.file, line, col, "must be true or false"))
+                problems.append(problem("error", doc.file, line, col, "value.bool"))
         else:
             num = as_number(value)
             if num is None or num < 0 or (key == "min_places" and num.denominator != 1):
-                what = "a whole number >= 0" if key == "min_places" else "a number >= 0"
-                problems.append(Problem("error", doc.file, line, col, f"{value!r} must be {what}"))
+                what = "value.whole_nonneg" if key == "min_places" else "value.number_nonneg"
+                problems.append(problem("error", doc.file, line, col, what, value=shown(value)))
+            elif (bad := number_problem(doc, line, col, value, num, f"counting.{key}")):
+                problems.append(bad)
             else:
                 values[key] = int(num) if key == "min_places" else num
     return Counting(**values)
@@ -190,30 +291,32 @@ def parse_counting(doc: TomlDoc, body: Any, problems: list[Problem], base: Count
 def parse_milestones(doc: TomlDoc, entries: Any, problems: list[Problem]) -> list[Row]:
     """[[milestones]] date, share (0 < share <= 1)."""
     if not isinstance(entries, list):
-        problems.append(Problem("error", doc.file, doc.line_of("milestones"), "milestones",
-                                "must be an array of tables ([[milestones]])"))
+        problems.append(problem("error", doc.file, doc.line_of("milestones"), "milestones",
+                                "toml.must_be_array", form="[[milestones]]"))
         return []
     rows = []
     for i, body in enumerate(entries):
         where, ok = ("milestones", i), True
         if not isinstance(body, dict):
-            problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]",
-                                    "must be a table ([[milestones]])"))
+            problems.append(problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]",
+                                    "toml.must_be_table", form="[[milestones]]"))
             continue
-        for key in sorted(set(body) - {"date", "share"}):
-            problems.append(Problem("warning", doc.file, doc.line_of(*where, key),
-                                    f"milestones[{i + 1}].{key}", "unknown key, ignored"))
+        unknown_keys(doc, where, f"milestones[{i + 1}]", body, ("date", "share"), problems)
         day, share = as_date(body.get("date")), as_number(body.get("share"))
-        for key, value, bad in (("date", day, "is not a date (YYYY-MM-DD)"),
-                                ("share", share, "must be a number with 0 < share <= 1")):
+        for key, value, bad in (("date", day, "value.not_date"), ("share", share, "milestone.share")):
             if key not in body:
-                problems.append(Problem("error", doc.file, doc.line_of(*where), f"milestones[{i + 1}]."
-                                        f"{key}", "required key is missing"))
+                problems.append(problem("error", doc.file, doc.line_of(*where),
+                                        f"milestones[{i + 1}].{key}", "key.missing"))
                 ok = False
             elif value is None or (isinstance(value, Fraction) and not 0 < value <= 1):
-                problems.append(Problem("error", doc.file, doc.line_of(*where, key) or
-                                        doc.line_of(*where), f"milestones[{i + 1}].{key}",
-                                        f"{body[key]!r} {bad}"))
+                problems.append(problem("error", doc.file, doc.line_of(*where, key) or
+                                        doc.line_of(*where), f"milestones[{i + 1}].{key}", bad,
+                                        value=shown(body[key])))
+                ok = False
+            elif isinstance(value, Fraction) and (wrong := number_problem(
+                    doc, doc.line_of(*where, key), f"milestones[{i + 1}].{key}", body[key],
+                    value, "milestones[].share")):
+                problems.append(wrong)
                 ok = False
         if ok:
             rows.append(Row(doc.file, doc.line_of(*where), {"date": day, "share": share}))
@@ -224,12 +327,10 @@ def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[s
     """[objective] order: a list of balance, sites, cost, without repeats, with balance."""
     line = doc.line_of("objective", "order") or doc.line_of("objective")
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("objective"), "objective",
-                                "must be a table ([objective])"))
+        problems.append(problem("error", doc.file, doc.line_of("objective"), "objective",
+                                "toml.must_be_table", form="[objective]"))
         return None
-    for key in sorted(set(body) - {"order"}):
-        problems.append(Problem("warning", doc.file, doc.line_of("objective", key),
-                                f"objective.{key}", "unknown key, ignored"))
+    unknown_keys(doc, ("objective",), "objective", body, ("order",), problems)
     if "order" not in body:
         return None
     order = body["order"]
@@ -237,9 +338,8 @@ def parse_objective(doc: TomlDoc, body: Any, problems: list[Problem]) -> tuple[s
     if (not isinstance(order, list) or not all(isinstance(o, str) for o in order)
             or any(o not in schema.OBJECTIVES for o in order) or len(set(order)) != len(order)
             or "balance" not in order):
-        problems.append(Problem("error", doc.file, line, "objective.order",
-                                f"{order!r} must be a list of distinct names from {allowed} "
-                                "that contains balance"))
+        problems.append(problem("error", doc.file, line, "objective.order", "objective.order",
+                                value=shown(order), allowed=allowed))
         return None
     return tuple(order)
 
@@ -251,43 +351,45 @@ def check_instance_toml(raw: RawInstance) -> Settings:
     if doc is None:
         return settings
     data, problems = doc.data, raw.problems
-    for key in sorted(set(data) - _TOP_KEYS):
-        problems.append(Problem("warning", doc.file, doc.line_of(key), key, "unknown key, ignored"))
+    unknown_keys(doc, (), "", data, _TOP_KEYS, problems)
     if "name" in data:
-        if isinstance(data["name"], str) and data["name"].strip():
-            settings.name = data["name"].strip()
-        else:
-            problems.append(Problem("error", doc.file, doc.line_of("name"), "name",
-                                    "must be a non-empty text"))
+        name = text_value(doc, doc.line_of("name"), "name", data["name"], problems)
+        if name is not None:
+            settings.name = name
     settings.origin["pool"] = (doc.file, doc.line_of("pool"))
     if "pool" not in data:
-        problems.append(Problem("error", doc.file, None, "pool",
-                                "required key is missing; one of: " + ", ".join(schema.POOL_CHOICES)))
+        problems.append(problem("error", doc.file, None, "pool", "pool.missing",
+                                choices=", ".join(schema.POOL_CHOICES)))
     elif data["pool"] not in schema.POOL_CHOICES:
-        problems.append(Problem("error", doc.file, doc.line_of("pool"), "pool",
-                                f"unknown pool {data['pool']!r}; expected one of: "
-                                + ", ".join(schema.POOL_CHOICES)))
+        problems.append(problem("error", doc.file, doc.line_of("pool"), "pool", "pool.unknown",
+                                value=shown(data["pool"]), choices=", ".join(schema.POOL_CHOICES)))
     else:
         settings.pool = data["pool"]
     if "deadline" in data:
         settings.deadline = as_date(data["deadline"])
         settings.origin["deadline"] = (doc.file, doc.line_of("deadline"))
         if settings.deadline is None:
-            problems.append(Problem("error", doc.file, doc.line_of("deadline"), "deadline",
-                                    f"{data['deadline']!r} is not a date (YYYY-MM-DD)"))
+            problems.append(problem("error", doc.file, doc.line_of("deadline"), "deadline",
+                                    "value.not_date", value=shown(data["deadline"])))
     groups = data.get("groups")
     if not isinstance(groups, dict) or not groups:
-        problems.append(Problem("error", doc.file, doc.line_of("groups"), "groups",
-                                "at least one target group is required ([groups.<id>])"))
+        problems.append(problem("error", doc.file, doc.line_of("groups"), "groups", "groups.none"))
     else:
         for gid, body in groups.items():
+            bad = group_id_problem(doc, gid, doc.line_of("groups", gid))
+            if bad is not None:
+                problems.append(bad)
+                continue
             row = parse_group(doc, gid, body, problems)
-            if row is not None:
-                settings.groups[gid] = row
+            # an invalid group still exists (its problems are recorded): its rows are checked,
+            # without a cascade of "unknown group" errors
+            settings.groups[gid] = row if row is not None else Row(
+                doc.file, doc.line_of("groups", gid),
+                {"label": gid, "weight": Fraction(1), "max_import_share": Fraction(1)})
     exchanges = data.get("exchange", [])
     if not isinstance(exchanges, list):
-        problems.append(Problem("error", doc.file, doc.line_of("exchange"), "exchange",
-                                "must be an array of tables ([[exchange]])"))
+        problems.append(problem("error", doc.file, doc.line_of("exchange"), "exchange",
+                                "toml.must_be_array", form="[[exchange]]"))
         exchanges = []
     for i, body in enumerate(exchanges):
         row = parse_exchange(doc, i, body, "exchange", problems)
@@ -309,22 +411,24 @@ def check_instance_toml(raw: RawInstance) -> Settings:
 def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str, Fraction]:
     """[repairs]: a penalty (a number >= 0) per kind of repair that `diagnose` proposes."""
     if not isinstance(body, dict):
-        problems.append(Problem("error", doc.file, doc.line_of("repairs"), "repairs",
-                                "must be a table ([repairs])"))
+        problems.append(problem("error", doc.file, doc.line_of("repairs"), "repairs",
+                                "toml.must_be_table", form="[repairs]"))
         return {}
     out: dict[str, Fraction] = {}
+    unknown_keys(doc, ("repairs",), "repairs", body, schema.REPAIR_KINDS, problems)
     for key, value in body.items():
         line = doc.line_of("repairs", key)
         col = f"repairs.{key}"
         if key not in schema.REPAIR_KINDS:
-            problems.append(Problem("warning", doc.file, line, col,
-                                    f"unknown kind of repair '{key}', ignored; expected one of: "
-                                    + ", ".join(schema.REPAIR_KINDS)))
             continue
         num = as_number(value)
         if num is None or num < 0:
-            problems.append(Problem("error", doc.file, line, col,
-                                    f"penalty {value!r} must be a number >= 0"))
+            problems.append(problem("error", doc.file, line, col, "repairs.penalty",
+                                    value=shown(value)))
+            continue
+        bad = number_problem(doc, line, col, value, num, f"repairs.{key}")
+        if bad is not None:
+            problems.append(bad)
             continue
         out[key] = num
     return out
@@ -333,6 +437,8 @@ def parse_repairs(doc: TomlDoc, body: Any, problems: list[Problem]) -> dict[str,
 # ---------------------------------------------------------------------------- checks
 def _duplicates(rows: Iterable[Row], key: tuple[str, ...], what: str,
                 problems: list[Problem]) -> None:
+    """An error for every row whose ``key`` repeats an earlier row's; ``what`` names the key
+    (a catalogue word: what.code, what.target, what.bounds, what.location, what.exchange)."""
     first: dict[tuple[Any, ...], Row] = {}
     for row in rows:
         k = tuple(row.get(c) for c in key)
@@ -340,80 +446,150 @@ def _duplicates(rows: Iterable[Row], key: tuple[str, ...], what: str,
             continue
         if k in first:
             other = first[k]
-            at = f"line {other.line}" if other.file == row.file else f"{other.file}:{other.line}"
-            problems.append(Problem("error", row.file, row.line, key[0],
-                                    f"duplicate {what} {'/'.join(map(str, k))} (first at {at})"))
+            at = (word("at.line", line=str(other.line)) if other.file == row.file
+                  else f"{other.file}:{other.line}")
+            problems.append(problem("error", row.file, row.line, key[0], "row.duplicate",
+                                    what=word(what), value=shorten("/".join(map(str, k)), 80),
+                                    at=at))
         else:
             first[k] = row
 
 
-def _known(row: Row, column: str, known: Iterable[str], what: str, source: str,
-           problems: list[Problem]) -> bool:
-    value = row.get(column)
+def _known_group(row: Row, column: str, value: Any, groups: Iterable[str],
+                 problems: list[Problem]) -> bool:
+    """Whether ``value`` is a known group id; an error (the nearest id suggested) if not."""
     if value is INVALID or value is None:
         return False
-    if value not in known:
-        problems.append(Problem("error", row.file, row.line, column,
-                                f"unknown {what} '{value}' (not in {source})"))
+    if value not in groups:
+        near = difflib.get_close_matches(value, sorted(groups), n=1) if has_room(problems) else []
+        if near:
+            problems.append(problem("error", row.file, row.line, column, "group.unknown_suggest",
+                                    value=shorten(value), source=INSTANCE_TOML,
+                                    suggestion=near[0]))
+        else:
+            problems.append(problem("error", row.file, row.line, column, "group.unknown",
+                                    value=shorten(value), source=INSTANCE_TOML))
         return False
     return True
 
 
+class Municipalities:
+    """The municipalities' codes and names: what a person typed resolved to a code, and the
+    nearest code or name suggested for what is unknown."""
+
+    def __init__(self, rows: Iterable[Row]):
+        self.names: dict[str, str] = {}
+        for r in rows:
+            code, name = r.get("code"), r.get("name")
+            if isinstance(code, str):
+                self.names.setdefault(code, name if isinstance(name, str) else code)
+        self.by_name: dict[str, list[str]] = {}
+        for code, name in sorted(self.names.items()):
+            self.by_name.setdefault(name.strip().casefold(), []).append(code)
+        self._unknown: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.names
+
+    def resolve(self, text: str) -> tuple[str | None, tuple[str, dict[str, Any]] | None]:
+        """A CBS code as is, or a name (case-insensitive, exact after trimming) as its code;
+        else (None, the catalogue key and placeholders of why not)."""
+        text = text.strip()
+        if text in self.names:
+            return text, None
+        codes = self.by_name.get(text.casefold(), [])
+        if len(codes) == 1:
+            return codes[0], None
+        if codes:
+            return None, ("muni.ambiguous", {"value": shorten(text), "codes": ", ".join(codes)})
+        return None, self.unknown(text)
+
+    def unknown(self, value: str) -> tuple[str, dict[str, Any]]:
+        """Why ``value`` is not a code: the name of one, or unknown with the nearest suggested."""
+        if value not in self._unknown:
+            codes = self.by_name.get(value.strip().casefold(), [])
+            if len(codes) == 1:
+                self._unknown[value] = ("muni.is_name", {"value": shorten(value), "code": codes[0]})
+            else:
+                self._unknown[value] = self._nearest(value)
+        return self._unknown[value]
+
+    def _nearest(self, value: str) -> tuple[str, dict[str, Any]]:
+        candidates = {code.casefold(): code for code in self.names}
+        for name, codes in self.by_name.items():
+            candidates.setdefault(name, codes[0])
+        near = difflib.get_close_matches(value.strip().casefold(), list(candidates), n=1,
+                                         cutoff=0.6)
+        if not near:
+            return "muni.unknown", {"value": shorten(value)}
+        code = candidates[near[0]]
+        return "muni.unknown_suggest", {"value": shorten(value), "code": code,
+                                        "name": self.names[code]}
+
+
+def _known_municipality(row: Row, column: str, munis: Municipalities,
+                        problems: list[Problem]) -> None:
+    value = row.get(column)
+    if value is INVALID or value is None or value in munis:
+        return
+    if not has_room(problems):
+        problems.append(Problem("error", row.file, row.line, column, "unknown municipality"))
+        return
+    key, params = munis.unknown(value)
+    problems.append(problem("error", row.file, row.line, column, key, **params))
+
+
 def check_municipalities(rows: list[Row], problems: list[Problem]) -> None:
     """Codes are unique."""
-    _duplicates(rows, ("code",), "municipality code", problems)
+    _duplicates(rows, ("code",), "what.code", problems)
 
 
-def check_targets(rows: list[Row], codes: set[str], groups: set[str],
+def check_targets(rows: list[Row], codes: Municipalities, groups: set[str],
                   problems: list[Problem]) -> None:
     """Each target names a known municipality and group, once."""
     for row in rows:
-        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
-        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
-    _duplicates(rows, ("municipality", "group"), "target for", problems)
+        _known_municipality(row, "municipality", codes, problems)
+        _known_group(row, "group", row.get("group"), groups, problems)
+    _duplicates(rows, ("municipality", "group"), "what.target", problems)
 
 
-def check_bounds(rows: list[Row], codes: set[str], groups: set[str],
+def check_bounds(rows: list[Row], codes: Municipalities, groups: set[str],
                  problems: list[Problem]) -> None:
     """Known municipality and group, once each, and min <= max."""
     for row in rows:
-        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
-        _known(row, "group", groups, "group", INSTANCE_TOML, problems)
+        _known_municipality(row, "municipality", codes, problems)
+        _known_group(row, "group", row.get("group"), groups, problems)
         lo, hi = row.get("min"), row.get("max")
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            problems.append(Problem("error", row.file, row.line, "min",
-                                    f"min {lo} is greater than max {hi}"))
-    _duplicates(rows, ("municipality", "group"), "bounds for", problems)
+            problems.append(problem("error", row.file, row.line, "min", "bounds.min_above_max",
+                                    low=lo, high=hi))
+    _duplicates(rows, ("municipality", "group"), "what.bounds", problems)
 
 
-def check_locations(rows: list[Row], codes: set[str], groups: set[str], deadline: date | None,
-                    problems: list[Problem]) -> None:
+def check_locations(rows: list[Row], codes: Municipalities, groups: set[str],
+                    deadline: date | None, problems: list[Problem]) -> None:
     """Known municipality and groups, unique ids, min_size <= capacity, dates in order;
     warns about existing sites that open after the deadline."""
     for row in rows:
-        _known(row, "municipality", codes, "municipality", "municipalities.csv", problems)
+        _known_municipality(row, "municipality", codes, problems)
         served = row.get("group")
         if isinstance(served, tuple):
             for g in served:
-                if g not in groups:
-                    problems.append(Problem("error", row.file, row.line, "group",
-                                            f"unknown group '{g}' (not in {INSTANCE_TOML})"))
+                _known_group(row, "group", g, groups, problems)
         cap, low = row.get("capacity"), row.get("min_size")
         if isinstance(cap, int) and isinstance(low, int) and low > cap:
-            problems.append(Problem("error", row.file, row.line, "min_size",
-                                    f"min_size {low} is greater than capacity {cap}"))
+            problems.append(problem("error", row.file, row.line, "min_size", "site.min_size",
+                                    low=low, capacity=cap))
         start, until = row.get("available_from"), row.get("available_until")
         if isinstance(start, date) and isinstance(until, date) and until < start:
-            problems.append(Problem("error", row.file, row.line, "available_until",
-                                    f"available until {until.isoformat()}, before it is available "
-                                    f"from {start.isoformat()}"))
+            problems.append(problem("error", row.file, row.line, "available_until", "site.until",
+                                    until=until.isoformat(), start=start.isoformat()))
         if (row.get("status") == "existing" and isinstance(start, date) and deadline is not None
                 and start > deadline):
-            problems.append(Problem(
-                "warning", row.file, row.line, "available_from",
-                f"existing site {row.get('id')} is available from {start.isoformat()}, after the "
-                f"deadline {deadline.isoformat()}: its places do not count"))
-    _duplicates(rows, ("id",), "location id", problems)
+            problems.append(problem("warning", row.file, row.line, "available_from",
+                                    "site.late_existing", site=str(row.get("id")),
+                                    start=start.isoformat(), deadline=deadline.isoformat()))
+    _duplicates(rows, ("id",), "what.location", problems)
 
 
 def check_milestones(settings: Settings, has_locations: bool, problems: list[Problem]) -> None:
@@ -422,18 +598,17 @@ def check_milestones(settings: Settings, has_locations: bool, problems: list[Pro
     for row in settings.milestones:
         day = row.get("date")
         if day in seen:
-            problems.append(Problem("error", row.file, row.line, "milestones.date",
-                                    f"two milestones on {day.isoformat()}"))
+            problems.append(problem("error", row.file, row.line, "milestones.date",
+                                    "milestone.twice", day=day.isoformat()))
         seen[day] = row
         if settings.deadline is not None and day > settings.deadline:
-            problems.append(Problem("error", row.file, row.line, "milestones.date",
-                                    f"milestone {day.isoformat()} is after the deadline "
-                                    f"{settings.deadline.isoformat()}"))
+            problems.append(problem("error", row.file, row.line, "milestones.date",
+                                    "milestone.after_deadline", day=day.isoformat(),
+                                    deadline=settings.deadline.isoformat()))
     if settings.milestones and not has_locations:
         row = settings.milestones[0]
-        problems.append(Problem("warning", row.file, row.line, "milestones",
-                                "without locations.csv every place is available now: the "
-                                "milestones hold whenever the task is covered"))
+        problems.append(problem("warning", row.file, row.line, "milestones",
+                                "milestone.no_locations"))
 
 
 def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
@@ -443,16 +618,16 @@ def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
         ok = True
         for key in ("from", "to"):
             if row.get(key) not in settings.groups:
-                problems.append(Problem("error", row.file, row.line, f"exchange.{key}",
-                                        f"unknown group '{row.get(key)}' (not a [groups.<id>] table)"))
+                problems.append(problem("error", row.file, row.line, f"exchange.{key}",
+                                        "exchange.unknown_group", value=shorten(str(row.get(key)))))
                 ok = False
         if ok and row.get("from") == row.get("to"):
-            problems.append(Problem("error", row.file, row.line, "exchange.to",
-                                    f"exchange from group '{row.get('from')}' to itself"))
+            problems.append(problem("error", row.file, row.line, "exchange.to", "exchange.self",
+                                    group=str(row.get("from"))))
             ok = False
         if ok:
             good.append(row)
-    _duplicates(good, ("from", "to"), "exchange", problems)
+    _duplicates(good, ("from", "to"), "what.exchange", problems)
     graph = nx.DiGraph()
     for order, row in enumerate(good):
         graph.add_edge(row.get("from"), row.get("to"), rate=row.get("rate"), row=row, order=order)
@@ -468,19 +643,16 @@ def check_exchanges(settings: Settings, problems: list[Problem]) -> None:
         if product > 1:
             first = graph.edges[edges[0]]["row"]
             path = " -> ".join(cycle + cycle[:1])
-            problems.append(Problem(
-                "error", first.file, first.line, "exchange.rate",
-                f"exchange cycle {path} multiplies its rates to {float(product):g} > 1: "
-                "places would be created by exchanging them round the cycle"))
+            problems.append(problem("error", first.file, first.line, "exchange.rate",
+                                    "exchange.cycle", path=path, product=f"{float(product):g}"))
     for row in good:
         wf = settings.groups[row.get("from")].get("weight")
         wt = settings.groups[row.get("to")].get("weight")
         if row.get("rate") != wf / wt:
-            problems.append(Problem(
-                "warning", row.file, row.line, "exchange.rate",
-                f"rate {float(row.get('rate')):g} differs from weight[{row.get('from')}] / "
-                f"weight[{row.get('to')}] = {float(wf / wt):g}: each exchanged place changes the "
-                "measured effort by a different amount than the task it covers"))
+            problems.append(problem("warning", row.file, row.line, "exchange.rate",
+                                    "exchange.rate_differs", rate=f"{float(row.get('rate')):g}",
+                                    source=str(row.get("from")), target=str(row.get("to")),
+                                    ratio=f"{float(wf / wt):g}"))
 
 
 def check_fair_shares(rows: list[Row], targets: list[Row], settings: Settings,
@@ -492,9 +664,8 @@ def check_fair_shares(rows: list[Row], targets: list[Row], settings: Settings,
     for row in rows:
         code = row.get("code")
         if isinstance(code, str) and code not in with_task:
-            problems.append(Problem("warning", row.file, row.line, "code",
-                                    f"municipality {code} has no target (fair share 0): it gets no "
-                                    "places above its lower bounds and no load"))
+            problems.append(problem("warning", row.file, row.line, "code", "muni.no_target",
+                                    code=code))
 
 
 # ---------------------------------------------------------------------------- front of the pipeline
@@ -502,7 +673,7 @@ def run_checks(raw: RawInstance, settings: Settings) -> None:
     problems = raw.problems
     munis = raw.tables.get(schema.MUNICIPALITIES.file) or []
     check_municipalities(munis, problems)
-    codes = {r.get("code") for r in munis if isinstance(r.get("code"), str)}
+    codes = Municipalities(munis)
     groups = set(settings.groups)
     targets = raw.tables.get(schema.TARGETS.file) or []
     check_targets(targets, codes, groups, problems)
@@ -512,7 +683,7 @@ def run_checks(raw: RawInstance, settings: Settings) -> None:
                         problems)
     check_exchanges(settings, problems)
     check_milestones(settings, raw.tables.get(schema.LOCATIONS.file) is not None, problems)
-    if settings.groups:
+    if settings.groups and raw.tables.get(schema.TARGETS.file) is not None:
         check_fair_shares(munis, targets, settings, problems)
 
 

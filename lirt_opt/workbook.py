@@ -19,6 +19,13 @@ Reading turns the workbook into the same raw rows as the CSV reader (cells are
 parsed by the same rules, dates may be Excel dates), so validation and solving
 are unchanged. Every problem names the workbook, the sheet, the row and the
 column with its cell: ``limburg.xlsx [targets]:5: target (cell C5): ...``.
+
+A workbook is a zip of XML parts that may unpack to far more than its size on disk.
+Before openpyxl sees it, the parts' unpacked sizes are added up (zipfile refuses a
+part that unpacks to more than its declared size) and refused over
+``schema.MAX_XLSX_UNPACKED``; only the sheets lirt-opt knows are read, each in
+read-only mode without trusting its declared dimensions, and reading stops past
+``schema.MAX_ROWS`` rows of a sheet or ``schema.MAX_XLSX_CELLS`` cells in all.
 """
 
 from __future__ import annotations
@@ -38,8 +45,19 @@ from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from . import schema
-from .errors import Problem
-from .read import RawInstance, Row, TomlDoc, _read_header, parse_cell
+from .errors import Problem, problem
+from .read import (
+    RawInstance,
+    Row,
+    TomlDoc,
+    _read_header,
+    parse_cell,
+    parse_number,
+    read_input,
+    shorten,
+    sizes,
+    typed_number_text,
+)
 
 INSTANCE_SHEET, GROUPS_SHEET, EXCHANGES_SHEET = "instance", "groups", "exchanges"
 MILESTONES_SHEET = "milestones"
@@ -123,8 +141,8 @@ def _text(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (int, float)):
+        return typed_number_text(value)
     return str(value).strip()
 
 
@@ -135,42 +153,100 @@ def _toml_value(value: Any, numeric: bool = False) -> Any:
     if isinstance(value, str):
         value = value.strip()
         if numeric and _NUMBER_TEXT.match(value):
-            number = float(value.replace(",", "."))
-            return int(number) if number.is_integer() else number
+            number, _ = parse_number(value)  # None: ambiguous (1.000), left as text: not a number
+            if number is not None:
+                return int(number) if number.denominator == 1 else number
     return value
 
 
+def known_sheets() -> tuple[str, ...]:
+    return (INSTANCE_SHEET, GROUPS_SHEET, EXCHANGES_SHEET, MILESTONES_SHEET,
+            *(table_sheet(t) for t in schema.TABLES))
+
+
+class SheetTooLarge(Exception):
+    """Reading stopped at a limit; ``key`` and ``params`` say which (catalogue)."""
+
+    def __init__(self, sheet: str, key: str, **params: Any):
+        super().__init__(key)
+        self.sheet, self.key, self.params = sheet, key, params
+
+
 class _Sheets:
-    """The rows of each sheet: header names and (row number, values) pairs."""
+    """The rows of each sheet lirt-opt knows: (row number, values) pairs of non-empty rows.
+
+    Other sheets are not read. Raises :class:`SheetTooLarge` past the limits of rows
+    and cells (see the module doc).
+    """
 
     def __init__(self, wb: Any):
         self.rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
         self.names = {ws.title.strip().lower(): ws.title for ws in wb.worksheets}
+        wanted = set(known_sheets())
+        cells = 0
+        last_row = schema.MAX_ROWS + 1  # the header and MAX_ROWS data rows
         for ws in wb.worksheets:
+            name = ws.title.strip().lower()
+            if name not in wanted:
+                continue
+            ws.reset_dimensions()  # a declared A1:XFD1048576 would be padded out to it
             rows = []
             for number, values in enumerate(ws.iter_rows(values_only=True), 1):
+                cells += len(values)
+                if cells > schema.MAX_XLSX_CELLS:
+                    raise SheetTooLarge(ws.title, "xlsx.too_many_cells", limit=schema.MAX_XLSX_CELLS)
                 if any(v is not None and str(v).strip() != "" for v in values):
+                    if number > last_row:
+                        raise SheetTooLarge(ws.title, "xlsx.too_many_rows", limit=last_row,
+                                            rows=schema.MAX_ROWS)
                     rows.append((number, tuple(values)))
-            self.rows[ws.title.strip().lower()] = rows
+            self.rows[name] = rows
+
+
+def _unpacked_problem(data: bytes, book: str) -> Problem | None:
+    """Why the workbook's zip may not be opened (too large unpacked, too many parts); None: ok."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return problem("error", book, None, None, "xlsx.unreadable",
+                       reason=shorten(f"{type(exc).__name__}: {exc}", 120))
+    if len(parts) > 10_000:
+        return problem("error", book, None, None, "xlsx.too_many_parts", count=len(parts),
+                       limit=10_000)
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > schema.MAX_XLSX_UNPACKED:
+        return problem("error", book, None, None, "xlsx.unpacked_too_large",
+                       **sizes(unpacked, schema.MAX_XLSX_UNPACKED))
+    return None
 
 
 def read_instance_workbook(path: Path) -> RawInstance:
     """Read an instance workbook into the raw rows the validator checks (see the module doc)."""
     raw = RawInstance(dir=path, toml=None, tables={})
     book = path.name if path.parent == Path(".") else str(path)
-    if not path.is_file():
-        raw.problems.append(Problem("error", book, None, None, "workbook not found"))
+    data = read_input(path, book, raw.problems, schema.MAX_XLSX_BYTES, required=True)
+    if data is None:
         return raw
-    data = path.read_bytes()
     raw.digests.append((path.name, hashlib.sha256(data).hexdigest()))
+    refused = _unpacked_problem(data, book)
+    if refused is not None:
+        raw.problems.append(refused)
+        return raw
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raw.problems.append(Problem("error", book, None, None,
-                                    f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"))
+        try:
+            sheets = _Sheets(wb)
+        finally:
+            wb.close()
+    except SheetTooLarge as exc:
+        raw.problems.append(problem("error", f"{book} [{exc.sheet}]", None, None, exc.key,
+                                    **exc.params))
         return raw
-    sheets = _Sheets(wb)
-    wb.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError) as exc:
+        raw.problems.append(problem("error", book, None, None, "xlsx.unreadable",
+                                    reason=shorten(f"{type(exc).__name__}: {exc}", 120)))
+        return raw
     headers: dict[str, dict[str, int]] = {}  # display -> column name -> column number
 
     def display(sheet: str) -> str:
@@ -182,8 +258,8 @@ def read_instance_workbook(path: Path) -> RawInstance:
         rows = sheets.rows.get(sheet)
         if rows is None or (not table.required and len(rows) <= 1):
             if table.required:
-                raw.problems.append(Problem("error", book, None, None,
-                                            f"sheet '{sheet}' is missing"))
+                raw.problems.append(problem("error", book, None, None, "xlsx.sheet_missing",
+                                            sheet=sheet))
             raw.tables[table.file] = None
             continue
         raw.tables[table.file] = _read_table(rows, table, display(sheet), raw.problems, headers)
@@ -196,7 +272,7 @@ def read_instance_workbook(path: Path) -> RawInstance:
 def _read_table(rows: list[tuple[int, tuple[Any, ...]]], table: schema.Table, where: str,
                 problems: list[Problem], headers: dict[str, dict[str, int]]) -> list[Row] | None:
     if not rows:
-        problems.append(Problem("error", where, 1, None, "sheet is empty: a header row is required"))
+        problems.append(problem("error", where, 1, None, "xlsx.sheet_empty"))
         return None
     line, cells = rows[0]
     header = _read_header([_text(c) for c in cells], table, where, line, problems)
@@ -209,19 +285,19 @@ def _read_table(rows: list[tuple[int, tuple[Any, ...]]], table: schema.Table, wh
         for j, cell in enumerate(cells):
             name = header[j] if j < len(header) else ""
             if j >= len(header) and cell is not None and str(cell).strip():
-                problems.append(Problem("warning", where, line, f"cell {get_column_letter(j + 1)}"
-                                        f"{line}", "outside the header's columns, ignored"))
+                problems.append(problem("warning", where, line, f"cell {get_column_letter(j + 1)}"
+                                        f"{line}", "xlsx.outside_header"))
             if name not in table.names:
                 continue
             value, issue = parse_cell(table.column(name), _text(cell))
             if issue:
-                problems.append(Problem("error", where, line, name, issue))
+                problems.append(issue.problem(where, line, name))
             values[name] = value
         for name in header:  # cells past the last one Excel stored are empty
             if name in table.names and name not in values:
                 value, issue = parse_cell(table.column(name), "")
                 if issue:
-                    problems.append(Problem("error", where, line, name, issue))
+                    problems.append(issue.problem(where, line, name))
                 values[name] = value
         out.append(Row(where, line, values))
     return out
@@ -236,7 +312,8 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
     lines: dict[tuple[Any, ...], int] = {}
     settings = sheets.rows.get(INSTANCE_SHEET)
     if settings is None:
-        problems.append(Problem("error", book, None, None, f"sheet '{INSTANCE_SHEET}' is missing"))
+        problems.append(problem("error", book, None, None, "xlsx.sheet_missing",
+                                sheet=INSTANCE_SHEET))
         return None
     for line, cells in settings[1:]:
         key = _text(cells[0]) if cells else ""
@@ -270,7 +347,8 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
         rows = sheets.rows.get(sheet)
         if rows is None:
             if sheet == GROUPS_SHEET:
-                problems.append(Problem("error", book, None, None, f"sheet '{sheet}' is missing"))
+                problems.append(problem("error", book, None, None, "xlsx.sheet_missing",
+                                        sheet=sheet))
             continue
         if not rows:
             continue
@@ -279,8 +357,7 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
         headers[where] = {name: j for j, name in enumerate(head, 1) if name}
         for name in columns:
             if name not in head and name in ("id", "from", "to", "rate"):
-                problems.append(Problem("error", where, rows[0][0], name,
-                                        "required column is missing"))
+                problems.append(problem("error", where, rows[0][0], name, "csv.column_missing"))
         for index, (line, cells) in enumerate(rows[1:]):
             record = {name: cells[j] for j, name in enumerate(head)
                       if j < len(cells) and name in columns and cells[j] is not None
@@ -290,10 +367,11 @@ def _settings(sheets: _Sheets, book: str, display: Callable[[str], str], problem
             if sheet == GROUPS_SHEET:
                 gid = _text(record.get("id"))
                 if not gid:
-                    problems.append(Problem("error", where, line, "id", "a group id is required"))
+                    problems.append(problem("error", where, line, "id", "xlsx.group_id_required"))
                     continue
                 if gid in data.setdefault("groups", {}):
-                    problems.append(Problem("error", where, line, "id", f"group '{gid}' appears twice"))
+                    problems.append(problem("error", where, line, "id", "xlsx.group_twice",
+                                            group=shorten(gid)))
                     continue
                 data["groups"][gid] = body
                 lines[("groups", gid)] = line

@@ -73,7 +73,24 @@ CASES = {
     "fractional": (replace_line("targets.csv", 2, "A,asylum,2.5"),
                    ["targets.csv:2: target: '2.5' is not a whole number"]),
     "thousands separator": (replace_line("municipalities.csv", 2, "A,Aa,R,1.234"),
-                            ["municipalities.csv:2: population: '1.234' is not a whole number"]),
+                            ["municipalities.csv:2: population: '1.234' has a thousands separator, "
+                             "which lirt-opt does not read: write 1234"]),
+    # issue 17.1: these were read as 1
+    "thousand with a point": (replace_line("bounds.csv", 2, "A,asylum,1,1.000"),
+                              ["bounds.csv:2: max: '1.000' is ambiguous: 1000 (with a thousands "
+                               "separator) or 1?"]),
+    "thousand with a comma": (replace_line("municipalities.csv", 2, 'A,Aa,R,"1,000"'),
+                              ["municipalities.csv:2: population: '1,000' is ambiguous"]),
+    "thousand in a semicolon file": ({"municipalities.csv": "code;name;region;population\n"
+                                      "A;Aa;R;1.000\nB;Bb;R;20\nC;Cc;S;30\n"},
+                                     ["municipalities.csv:2: population: '1.000' is ambiguous"]),
+    "grouped thousands": (replace_line("targets.csv", 2, 'A,asylum,"1.000.000"'),
+                          ["targets.csv:2: target: '1.000.000' has thousands separators: write "
+                           "1000000"]),
+    "ambiguous cost": ({"locations.csv": "id,municipality,group,capacity,available_from,status,cost\n"
+                                         'L1,A,asylum,5,,candidate,"2,500"\n'},
+                       ["locations.csv:2: cost: '2,500' is ambiguous: 2500 (with a thousands "
+                        "separator) or 2.5?"]),
     "min above max": (replace_line("bounds.csv", 2, "A,asylum,6,5"),
                       ["bounds.csv:2: min: min 6 is greater than max 5"]),
     "missing file": ({"targets.csv": None}, ["targets.csv: file is missing"]),
@@ -154,7 +171,8 @@ def test_bad_input_exits_2_with_location(case, tmp_path, run_cli):
     files, expected = CASES[case]
     inst = write(tmp_path / "inst", files)
     for command in ("validate", "solve"):
-        args = [command, inst] + (["--out", tmp_path / "out"] if command == "solve" else [])
+        args = [command, inst, "--lang", "en"] + (["--out", tmp_path / "out"]
+                                                  if command == "solve" else [])
         result = run_cli(*args)
         assert result.exit_code == 2, (command, result.output)
         for fragment in expected:
@@ -165,7 +183,7 @@ def test_bad_input_exits_2_with_location(case, tmp_path, run_cli):
 
 def test_every_problem_is_reported(tmp_path, run_cli):
     files = {"targets.csv": "municipality,group,target\nX,asylum,2\nA,nope,1\nB,asylum,-1\nC,asylum,x\n"}
-    result = run_cli("validate", write(tmp_path / "inst", files))
+    result = run_cli("validate", write(tmp_path / "inst", files), "--lang", "en")
     assert result.exit_code == 2
     for fragment in ("targets.csv:2: municipality", "targets.csv:3: group", "targets.csv:4: target",
                      "targets.csv:5: target", "4 error(s)"):
@@ -175,7 +193,7 @@ def test_every_problem_is_reported(tmp_path, run_cli):
 def test_unknown_column_is_a_warning(tmp_path, run_cli):
     files = {"municipalities.csv": "code,name,region,population,note\nA,Aa,R,10,x\nB,Bb,R,20,\n"
                                    "C,Cc,S,30,y\n"}
-    result = run_cli("validate", write(tmp_path / "inst", files))
+    result = run_cli("validate", write(tmp_path / "inst", files), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "municipalities.csv:1: note: unknown column, ignored (warning)" in result.stderr
 
@@ -193,7 +211,7 @@ def test_real_process_shows_no_traceback(tmp_path):
     files, expected = CASES["exchange cycle"]
     inst = write(tmp_path / "inst", files)
     proc = subprocess.run([sys.executable, "-m", "lirt_opt.cli", "solve", str(inst), "--out",
-                           str(tmp_path / "out")], capture_output=True, text=True)
+                           str(tmp_path / "out"), "--lang", "en"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert expected[0] in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
@@ -221,7 +239,7 @@ def test_bad_scenario_exits_2(case, tmp_path, run_cli):
     inst = write(tmp_path / "inst", {})
     scen = tmp_path / "scen.toml"
     scen.write_text(text)
-    result = run_cli("solve", inst, "--scenario", scen, "--out", tmp_path / "out")
+    result = run_cli("solve", inst, "--scenario", scen, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 2, result.output
     for fragment in expected:
         assert fragment in result.stderr, (fragment, result.stderr)

@@ -313,7 +313,7 @@ def test_bad_repairs_section_exits_2_with_file_line_column(body, message, tmp_pa
     else:
         (inst_dir / "instance.toml").write_text(text + "\n[repairs]\n" + body + "\n")
         line = len(text.splitlines()) + 3
-    result = run_cli("diagnose", inst_dir, "--out", tmp_path / "out")
+    result = run_cli("diagnose", inst_dir, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 2
     assert f"{inst_dir / 'instance.toml'}:{line}: {message}" in result.output
     assert "Traceback" not in result.output

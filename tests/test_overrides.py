@@ -146,7 +146,7 @@ BAD = {
 def test_bad_override_exits_2_naming_the_option(case, command, tmp_path, run_cli):
     instance, options, words = BAD[case]
     extra = ["--out", str(tmp_path / "out")] if command == "solve" else []
-    result = run_cli(command, instance, *options, *extra)
+    result = run_cli(command, instance, *options, *extra, "--lang", "en")
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert "Traceback" not in result.output

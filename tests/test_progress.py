@@ -48,4 +48,4 @@ def test_new_commands_have_help(run_cli):
     for command in ("compare", "report", "template"):
         result = run_cli(command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
-    assert "--fix CODE:GROUP=N" in run_cli("solve", "--help").output
+    assert "--fix MUNICIPALITY:GROUP=N" in run_cli("solve", "--help").output

@@ -117,7 +117,7 @@ BAD_CELLS = {
 def test_errors_name_sheet_row_and_cell(case, filled, run_cli):
     sheet, cell, value, words = BAD_CELLS[case]
     edit(filled, sheet, cell, value)
-    result = run_cli("validate", filled)
+    result = run_cli("validate", filled, "--lang", "en")
     assert result.exit_code == 2
     assert words in result.output, result.output
     assert "Traceback" not in result.output
@@ -127,9 +127,9 @@ def test_missing_sheet_and_broken_file(filled, tmp_path, run_cli):
     wb = openpyxl.load_workbook(filled)
     del wb["targets"]
     wb.save(filled)
-    result = run_cli("validate", filled)
+    result = run_cli("validate", filled, "--lang", "en")
     assert result.exit_code == 2 and "sheet 'targets' is missing" in result.output
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
-    result = run_cli("solve", broken, "--out", tmp_path / "o")
+    result = run_cli("solve", broken, "--out", tmp_path / "o", "--lang", "en")
     assert result.exit_code == 2 and "not a readable .xlsx workbook" in result.output

@@ -13,7 +13,7 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import click
 
 from .. import __version__, interrupt
 from ..errors import InvalidInstance, LirtError, Problem
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from ..instance import Instance
 from ..resultdir import OutputError
 from ..solver import DEFAULT_SOLVER, SOLVERS
@@ -115,9 +115,23 @@ def milestone_lines(result: Any) -> list[str]:
     return lines
 
 
-def print_problems(problems: Sequence[Problem], err: bool = True) -> None:
+def print_problems(problems: Sequence[Problem], err: bool = True, lang: str = DEFAULT_LANGUAGE,
+                   omitted: Mapping[str, int] | None = None) -> None:
+    """One line per problem in ``lang``; then "… and N more" for those only counted."""
     for p in problems:
-        click.echo(str(p), err=err)
+        click.echo(p.render(lang), err=err)
+    more = sum((omitted or {}).values())
+    if more:
+        click.echo(t("input.more", lang, count=fmt_number(more, lang)), err=err)
+
+
+def invalid_input_line(errors: int, lang: str = DEFAULT_LANGUAGE, warnings: int | None = None
+                       ) -> str:
+    """'invalid input: N error(s)' in ``lang``."""
+    if warnings is None:
+        return t("input.summary", lang, errors=fmt_number(errors, lang))
+    return t("input.summary_warnings", lang, errors=fmt_number(errors, lang),
+             warnings=fmt_number(warnings, lang))
 
 
 # ---------------------------------------------------------------------------- error handling
@@ -141,8 +155,8 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
             code = exc.exit_code
         except InvalidInstance as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
-            print_problems(exc.problems)
-            click.echo(f"invalid input: {len(errors)} error(s)", err=True)
+            print_problems(exc.problems, lang=lang, omitted=exc.omitted)
+            click.echo(invalid_input_line(len(errors) + exc.omitted["error"], lang), err=True)
             code = EXIT_INVALID
         except LirtError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -21,6 +21,7 @@ from .common import (
     fmt_load,
     guarded,
     instance_argument,
+    invalid_input_line,
     main,
     milestone_lines,
     print_problems,
@@ -40,17 +41,19 @@ from .progress import Progress
 @instance_argument
 @scenario_option
 @override_options
+@lang_option
 @guarded
-def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]) -> int:
+def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, ...],
+             lang: str) -> int:
     """Read and check an instance (a directory or an .xlsx workbook); print what it holds.
 
-    Exit 0 ok, 2 invalid.
+    Problems are printed in --lang. Exit 0 ok, 2 invalid.
     """
     report = api.validate(instance, scenario, overrides)
-    print_problems(report.problems)
+    print_problems(report.problems, lang=lang, omitted=report.omitted)
     if not report.ok:
-        click.echo(f"invalid input: {len(report.errors)} error(s), {len(report.warnings)} warning(s)",
-                   err=True)
+        click.echo(invalid_input_line(len(report.errors) + report.omitted["error"], lang,
+                                      len(report.warnings) + report.omitted["warning"]), err=True)
         return EXIT_INVALID
     inst = api.load_instance(instance, scenario, overrides)
     click.echo(f"{inst.name}: {len(inst.municipalities)} municipalities, "
@@ -108,7 +111,7 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
         inst = api.load_instance(instance, scenario, overrides)
         progress.close()
         if not quiet:
-            print_problems(inst.warnings)
+            print_problems(inst.warnings, lang=lang)
     out = out or default_out_dir(inst.name, inst.scenario.name if inst.scenario else None)
     prepare(out)  # a folder that cannot take the result: exit 2 now, not after solving
     with Progress(quiet) as progress:
@@ -235,14 +238,15 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
               out: Path | None) -> int:
     """Targets by population: largest remainder (ties to the lower code), then group shares."""
+    from ..errors import Problems
     from ..keys import targets_by_population
-    from ..read import decode, read_csv_text
+    from ..read import decode, read_csv_text, read_input
     from ..validate import check_municipalities
 
-    problems: list[Problem] = []
-    if not municipalities.is_file():
-        raise LirtError(f"{municipalities}: file is missing")
-    text = decode(municipalities.read_bytes(), str(municipalities), problems)
+    problems: list[Problem] = Problems()
+    data = read_input(municipalities, str(municipalities), problems, schema.MAX_CSV_BYTES,
+                      required=True)
+    text = None if data is None else decode(data, str(municipalities), problems)
     rows = None if text is None else read_csv_text(text, schema.MUNICIPALITIES, str(municipalities),
                                                    problems)
     if rows is not None:

@@ -1,6 +1,6 @@
 """The what-if options shared by every command that takes a scenario.
 
-``--fix/--cap/--min CODE:GROUP=N``, ``--exclude-site ID`` (repeatable) and
+``--fix/--cap/--min MUNICIPALITY:GROUP=N`` (a CBS code or a name), ``--exclude-site ID`` (repeatable) and
 ``--pool``: parsed here (a malformed value is a usage error naming the option,
 exit 2), checked against the instance by ``scenario.apply_overrides`` (an unknown
 code, group or site, or min > max, exits 2 naming the option).
@@ -53,12 +53,15 @@ def override_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(*args, overrides=pool + fix + cap + min_ + exclude_site, **kwargs)
 
     options = [
-        click.option("--fix", multiple=True, metavar="CODE:GROUP=N", callback=_bound_callback("--fix"),
-                     help="What-if: exactly N places of GROUP in municipality CODE (min = max = N). "
+        click.option("--fix", multiple=True, metavar="MUNICIPALITY:GROUP=N",
+                     callback=_bound_callback("--fix"),
+                     help="What-if: exactly N places of GROUP in MUNICIPALITY (min = max = N); "
+                          "the municipality by CBS code or by name (GM0907 or Gennep). "
                           "Repeatable; applied after --scenario."),
-        click.option("--cap", multiple=True, metavar="CODE:GROUP=N", callback=_bound_callback("--cap"),
+        click.option("--cap", multiple=True, metavar="MUNICIPALITY:GROUP=N",
+                     callback=_bound_callback("--cap"),
                      help="What-if: at most N places (a minimum, if any, is kept). Repeatable."),
-        click.option("--min", "min_", multiple=True, metavar="CODE:GROUP=N",
+        click.option("--min", "min_", multiple=True, metavar="MUNICIPALITY:GROUP=N",
                      callback=_bound_callback("--min"),
                      help="What-if: at least N places (a maximum, if any, is kept). Repeatable."),
         click.option("--exclude-site", multiple=True, metavar="ID", callback=_site_callback,
