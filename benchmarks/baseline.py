@@ -33,8 +33,8 @@ from fractions import Fraction
 import pulp
 
 from lirt_opt.instance import Instance, Pool
-from lirt_opt.solver import SolverOptions
-from lirt_opt.solver import run as run_solver
+from lirt_opt.solver.runner import SolverOptions
+from lirt_opt.solver.runner import run as run_solver
 
 EPS = 1e-6
 

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import lirt_opt  # noqa: E402
-from lirt_opt.diagnose import diagnose, shortfall  # noqa: E402
-from lirt_opt.solver import SolverOptions  # noqa: E402
+from lirt_opt.diagnosis.diagnose import diagnose, shortfall  # noqa: E402
+from lirt_opt.solver.runner import SolverOptions  # noqa: E402
 
 INSTANCE = ROOT / "instances" / "limburg-2024"
 SCENARIO = INSTANCE / "scenarios" / "zuid-short.toml"

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import pulp
 
-from lirt_opt.balance import LeximinDriver
 from lirt_opt.instance import Instance
-from lirt_opt.model import PoolModel, build_pool_model
-from lirt_opt.solver import Clock, SolverOptions, _silence_highs_banner
+from lirt_opt.model.pool import PoolModel, build_pool_model
+from lirt_opt.solver.balance import LeximinDriver
+from lirt_opt.solver.runner import Clock, SolverOptions, _silence_highs_banner
 
 
 def code_order(pm: PoolModel) -> pulp.LpAffineExpression:

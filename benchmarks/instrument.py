@@ -21,7 +21,7 @@ from typing import Any
 
 import pulp
 
-from lirt_opt.highs_session import HighsSession
+from lirt_opt.solver.highs_session import HighsSession
 
 
 @contextmanager

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import lirt_opt
-from lirt_opt import generate, pipeline
+from lirt_opt import pipeline
+from lirt_opt.explore import generate
 from lirt_opt.instance import Instance
 
 from . import baseline, floor, instrument
@@ -382,7 +383,7 @@ def update_readme(table: str, command: str, note: str, day: str) -> None:
         text = head + block + tail
     else:
         text += "\n" + block + "\n"
-    from lirt_opt.outputs import atomic_write
+    from lirt_opt.proposal.writer import atomic_write
 
     atomic_write(README, text)
 
@@ -429,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        from lirt_opt.outputs import atomic_write
+        from lirt_opt.proposal.writer import atomic_write
 
         atomic_write(RESULTS / f"{day}.csv", buf.getvalue())
         command = "make bench-full" if not args.only else \

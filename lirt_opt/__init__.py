@@ -15,9 +15,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import launch  # noqa: F401  (first: Ctrl-C while the lirt-opt command starts)
+from .base import launch  # noqa: F401  (first: Ctrl-C while the lirt-opt command starts)
+
+# isort: split
 from .api import ValidationReport, check, diagnose, load_instance, solve, validate
-from .errors import InvalidInstance, LirtError, Problem
+from .base.errors import InvalidInstance, LirtError, Problem
 
 __all__ = [
            "InvalidInstance",

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pipeline
-from .diagnose import Diagnosis
-from .errors import Problem, omitted
-from .extract import ExchangeFlow, Proposal
+from .base.errors import Problem, omitted
+from .diagnosis.diagnose import Diagnosis
 from .instance import Instance
-from .overrides import Override, parse_label
-from .validate import collect, load
-from .verify import CheckReport, check_directory
-from .verify import check as check_proposal
+from .instance.overrides import Override, parse_label
+from .instance.validate import collect, load
+from .solver.extract import ExchangeFlow, Proposal
+from .verify.verifier import CheckReport, check_directory
+from .verify.verifier import check as check_proposal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,8 +90,8 @@ def diagnose(instance: Instance | str | Path, solver: str = "highs",
              repairs: int = 3, overrides: Sequence[Override | str] = ()) -> Diagnosis:
     """Why no closing proposal exists (shortfall, bottlenecks, certificates, verified
     repairs), or the proof that one does. ``instance`` may be a path."""
-    from .diagnose import diagnose as run_diagnosis
-    from .solver import SolverOptions
+    from .diagnosis.diagnose import diagnose as run_diagnosis
+    from .solver.runner import SolverOptions
 
     if not isinstance(instance, Instance):
         instance = load(instance, scenario, _overrides(overrides))

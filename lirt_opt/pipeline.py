@@ -14,13 +14,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .balance import PoolOutcome, balance_pool
-from .diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
-from .extract import Proposal, extract
+from .diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
 from .instance import Instance
-from .model import build_pool_model
-from .solver import Clock, SolverOptions, solver_label, solver_version
-from .verify import CheckReport, check
+from .model.pool import build_pool_model
+from .solver.balance import PoolOutcome, balance_pool
+from .solver.extract import Proposal, extract
+from .solver.runner import Clock, SolverOptions, solver_label, solver_version
+from .verify.verifier import CheckReport, check
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,7 +103,7 @@ class SolveResult:
                               "margin": float(c.margin)} for c in self.check.covers])
 
     def write(self, directory: str | Path) -> list[Path]:
-        from .outputs import write_result
+        from .proposal.writer import write_result
 
         return write_result(self, Path(directory))
 

@@ -381,7 +381,7 @@ def test_stale_repairs_are_removed(tmp_path, run_cli):
 
 # ---------------------------------------------------------------------------- building blocks
 def test_rows_are_rounded_as_whole_numbers_allow():
-    from lirt_opt.rules import GE, LE, Column, Row, Rule, tightened
+    from lirt_opt.model.rules import GE, LE, Column, Row, Rule, tightened
 
     whole = [Column(("x",), True), Column(("e",), True)]
     rule = Rule("import", "P", ("g",))
@@ -402,11 +402,11 @@ def test_a_row_family_the_table_does_not_know_is_still_a_rule():
     with generic words until their words are added."""
     import pulp
 
-    from lirt_opt.conflicts import Oracle, pool_bottlenecks
-    from lirt_opt.diagnose_words import rule_words
-    from lirt_opt.model import build_pool_model
-    from lirt_opt.rules import analysis_instance, describe_rule, rule_system
-    from lirt_opt.solver import Clock, SolverOptions
+    from lirt_opt.diagnosis.conflicts import Oracle, pool_bottlenecks
+    from lirt_opt.diagnosis.words import rule_words
+    from lirt_opt.model.pool import build_pool_model
+    from lirt_opt.model.rules import analysis_instance, describe_rule, rule_system
+    from lirt_opt.solver.runner import Clock, SolverOptions
 
     inst = lirt_opt.load_instance(SMALL / "worked-example")  # closing as it is
     analysis, not_allowed = analysis_instance(inst)
@@ -427,7 +427,7 @@ def test_a_row_family_the_table_does_not_know_is_still_a_rule():
 def test_repair_scenarios_are_written_as_valid_toml():
     from datetime import date
 
-    from lirt_opt.repairs import toml_text
+    from lirt_opt.diagnosis.repairs import toml_text
 
     data = {"name": 'a "b"', "pool": "region", "deadline": date(2025, 7, 1),
             "groups": {"asylum": {"max_import_share": Fraction(6, 25)}},

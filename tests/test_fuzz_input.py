@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from lirt_opt.schema import MAX_CSV_BYTES, MAX_ROWS
+from lirt_opt.read.schema import MAX_CSV_BYTES, MAX_ROWS
 
 from conftest import LIMBURG, SMALL
 

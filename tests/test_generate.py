@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import lirt_opt
-from lirt_opt import generate as G
-from lirt_opt import schema
+from lirt_opt.explore import generate as G
+from lirt_opt.read import schema
 
 SMALL = G.Spec(municipalities=40, regions=6, groups=4, sites=5, seed=7, tight=2, infeasible=2)
 NO_SITES = G.Spec(municipalities=30, regions=4, groups=2, sites=0, seed=3, tight=1, infeasible=1)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lirt_opt import solver
+from lirt_opt.solver import runner as solver
 
 from conftest import ROOT
 
@@ -64,7 +64,7 @@ def test_a_run_that_returns_in_time_is_not_stuck(monkeypatch):
 SCRIPT = r"""
 import sys, time
 import highspy
-from lirt_opt import solver
+from lirt_opt.solver import runner as solver
 solver.STUCK_GRACE = 2.0
 h = highspy.Highs()
 h.setOptionValue("output_flag", False)
@@ -81,8 +81,8 @@ except solver.HighsStuck as exc:
 print("seconds", round(time.monotonic() - t0, 1))
 
 import lirt_opt
-from lirt_opt import batch
-from lirt_opt.batch import RowSpec
+from lirt_opt.explore import batch
+from lirt_opt.explore.batch import RowSpec
 base = lirt_opt.load_instance(sys.argv[2])
 inst = batch.perturbed(base, RowSpec(11, "s11", "x", perturb=(("targets", 0.1),), seed=1))
 result = lirt_opt.solve(inst, repairs=0)

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from lirt_opt.i18n import LANGUAGES, catalogue, fmt_number, placeholders, t
+from lirt_opt.base.i18n import LANGUAGES, catalogue, fmt_number, placeholders, t
 
 
 def test_every_key_in_every_language_with_the_same_placeholders():

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from test_bad_input import BASE, CASES, SCENARIO_CASES, TOML, replace_line, write
 
-from lirt_opt.errors import MAX_SHOWN
-from lirt_opt.read import parse_number
-from lirt_opt.schema import MAX_CSV_BYTES, MAX_ROWS
+from lirt_opt.base.errors import MAX_SHOWN
+from lirt_opt.read.files import parse_number
+from lirt_opt.read.schema import MAX_CSV_BYTES, MAX_ROWS
 
 
 def invalid(run_cli, inst: Path, *extra: str, command: str = "validate", lang: str = "en"):
@@ -233,7 +233,7 @@ def test_odd_names_read_back_through_the_projects_own_files(tmp_path, run_cli):
     assert run_cli("solve", inst, "--out", out).exit_code == 0
     assert run_cli("check", inst, out).exit_code == 0
     assert run_cli("report", out, "--format", "md", "--out", tmp_path / "rep").exit_code == 0
-    from lirt_opt.cells import restore
+    from lirt_opt.base.cells import restore
 
     rows = list(csv.DictReader(io.StringIO((out / "proposal.csv").read_text(encoding="utf-8"))))
     assert {restore(r["municipality"]): restore(r["name"]) for r in rows} == names

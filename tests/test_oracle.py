@@ -15,8 +15,8 @@ from fractions import Fraction as Q
 import pytest
 
 import lirt_opt
-from lirt_opt.balance import MIX_BREAKPOINTS
-from lirt_opt.balance import phi as engine_phi
+from lirt_opt.solver.balance import MIX_BREAKPOINTS
+from lirt_opt.solver.balance import phi as engine_phi
 
 from conftest import distinct_draws, write_tiny
 from oracle import BREAKPOINTS, Tiny, mix_penalty

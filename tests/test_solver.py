@@ -8,9 +8,9 @@ import pulp
 import pytest
 
 import lirt_opt
-from lirt_opt import balance
-from lirt_opt.highs_session import HighsSession
-from lirt_opt.solver import RunResult, SolverOptions, run, solver_version
+from lirt_opt.solver import balance
+from lirt_opt.solver.highs_session import HighsSession
+from lirt_opt.solver.runner import RunResult, SolverOptions, run, solver_version
 
 from conftest import LIMBURG, SMALL, SOLVERS
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lirt_opt import schema
+from lirt_opt.read import schema
 
 from conftest import LIMBURG
 

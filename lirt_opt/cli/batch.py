@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from .. import api
-from ..batch import BatchError, Settings, parse_perturb, run_batch
-from ..outputs import slug
+from ..explore.batch import BatchError, Settings, parse_perturb, run_batch
+from ..proposal.writer import slug
 from .common import (
     EXIT_FAIL,
     EXIT_OK,

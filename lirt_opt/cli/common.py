@@ -20,12 +20,13 @@ from typing import Any
 
 import click
 
-from .. import __version__, interrupt
-from ..errors import InvalidInstance, LirtError, Problem
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
+from .. import __version__
+from ..base import interrupt
+from ..base.errors import InvalidInstance, LirtError, Problem
+from ..base.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
+from ..base.resultdir import OutputError
 from ..instance import Instance
-from ..resultdir import OutputError
-from ..solver import DEFAULT_SOLVER, SOLVERS
+from ..solver.runner import DEFAULT_SOLVER, SOLVERS
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID, EXIT_SOLVER = 0, 1, 2, 3
 

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import api
-from ..compare import Comparison, compare
-from ..errors import InvalidInstance, LirtError, Problem
-from ..outputs import slug, write_result_files
-from ..overrides import Override
-from ..proposal_dir import ProposalData, read_proposal_dir
-from ..resultdir import check_writable, moved, prepare, replace_folder
+from ..base.errors import InvalidInstance, LirtError, Problem
+from ..base.resultdir import check_writable, moved, prepare, replace_folder
+from ..explore.compare import Comparison, compare
+from ..instance.overrides import Override
+from ..proposal.reader import ProposalData, read_proposal_dir
+from ..proposal.writer import slug, write_result_files
 from .common import EXIT_FAIL, EXIT_OK, EXIT_SOLVER, fmt_load, fmt_num, guarded, main, solver_option, table
 from .overrides import override_options
 from .progress import Progress

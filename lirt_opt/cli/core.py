@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
-from .. import api, schema
-from ..errors import InvalidInstance, LirtError, Problem
-from ..outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir, write_result_files
-from ..overrides import Override, parse_label
-from ..resultdir import moved, prepare, replace_folder
+from .. import api
+from ..base.errors import InvalidInstance, LirtError, Problem
+from ..base.resultdir import moved, prepare, replace_folder
+from ..instance.overrides import Override, parse_label
+from ..proposal.writer import SUMMARY_JSON, atomic_write, csv_text, default_out_dir, write_result_files
+from ..read import schema
 from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
@@ -238,10 +239,10 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
               out: Path | None) -> int:
     """Targets by population: largest remainder (ties to the lower code), then group shares."""
-    from ..errors import Problems
-    from ..keys import targets_by_population
-    from ..read import decode, read_csv_text, read_input
-    from ..validate import check_municipalities
+    from ..base.errors import Problems
+    from ..explore.keys import targets_by_population
+    from ..instance.validate import check_municipalities
+    from ..read.files import decode, read_csv_text, read_input
 
     problems: list[Problem] = Problems()
     data = read_input(municipalities, str(municipalities), problems, schema.MAX_CSV_BYTES,

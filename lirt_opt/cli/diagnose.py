@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..diagnose import DEFAULT_REPAIRS, Diagnosis, write_diagnosis
-from ..diagnose_words import lines
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ..outputs import default_out_dir
-from ..overrides import Override
-from ..resultdir import moved, prepare, replace_folder
+from ..base.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..base.resultdir import moved, prepare, replace_folder
+from ..diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis, write_diagnosis
+from ..diagnosis.words import lines
+from ..instance.overrides import Override
+from ..proposal.writer import default_out_dir
 from .common import (
     EXIT_FAIL,
     EXIT_OK,

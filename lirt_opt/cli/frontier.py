@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..errors import LirtError
-from ..frontier import FrontierError, frontier
-from ..outputs import atomic_write, default_out_dir, safe_csv_text
+from ..base.errors import LirtError
+from ..explore.frontier import FrontierError, frontier
+from ..proposal.writer import atomic_write, default_out_dir, safe_csv_text
 from .common import (
     EXIT_FAIL,
     EXIT_OK,

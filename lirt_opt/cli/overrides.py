@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from .. import schema
-from ..overrides import Override, parse_bound, parse_pool, parse_site
+from ..instance.overrides import Override, parse_bound, parse_pool, parse_site
+from ..read import schema
 
 
 def _bound_callback(option: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]],

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..errors import LirtError
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..base.errors import LirtError
+from ..base.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..base.resultdir import moved, prepare, replace_folder, resolved
 from ..instance import Instance
-from ..proposal_dir import read_proposal_dir
+from ..proposal.reader import read_proposal_dir
 from ..report import FORMATS, write_reports
-from ..resultdir import moved, prepare, replace_folder, resolved
 from .common import EXIT_OK, guarded, main
 from .progress import Progress, progress_option
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from .. import schema
-from ..errors import LirtError
-from ..outputs import atomic_write, csv_text
-from ..workbook import template_workbook
-from ..xlsxio import atomic_write_bytes, workbook_bytes
+from ..base.errors import LirtError
+from ..base.xlsxio import atomic_write_bytes, workbook_bytes
+from ..proposal.writer import atomic_write, csv_text
+from ..read import schema
+from ..read.workbook import template_workbook
 from .common import EXIT_OK, guarded, main
 
 WORKBOOK = "instance.xlsx"

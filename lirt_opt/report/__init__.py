@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..i18n import DEFAULT_LANGUAGE
+from ..base.i18n import DEFAULT_LANGUAGE
+from ..base.xlsxio import atomic_write_bytes
+from ..explore.value import ValueOfAPlace, value_of_a_place
 from ..instance import Instance
-from ..outputs import atomic_write
-from ..proposal_dir import ProposalData, read_proposal_dir
-from ..value import ValueOfAPlace, value_of_a_place
-from ..xlsxio import atomic_write_bytes
+from ..proposal.reader import ProposalData, read_proposal_dir
+from ..proposal.writer import atomic_write
 from .html import render_html
 from .markdown import render_markdown
 from .model import Report, build_report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..i18n import fmt_number
+from ..base.i18n import fmt_number
 from .model import TEXT, Chart, Items, Paragraph, Report, Table, format_cell
 
 CSS = """

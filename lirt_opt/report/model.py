@@ -14,9 +14,9 @@ from fractions import Fraction
 from typing import Any
 
 from .. import __version__
-from ..i18n import fmt_number, t
-from ..proposal_dir import ProposalData
-from ..value import ValueOfAPlace
+from ..base.i18n import fmt_number, t
+from ..explore.value import ValueOfAPlace
+from ..proposal.reader import ProposalData
 
 # kinds of column: how a renderer shows the numbers
 TEXT, INT, NUM, LOAD, SIGNED, VALUE = "text", "int", "num", "load", "signed", "value"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..xlsxio import header, put, sheet_title, workbook_bytes
+from ..base.xlsxio import header, put, sheet_title, workbook_bytes
 from .model import INT, LOAD, NUM, SIGNED, TEXT, VALUE, Report, Table
 
 FORMATS = {INT: "#,##0", LOAD: "0.000", SIGNED: "+#,##0;-#,##0;0", VALUE: "0.00000", NUM: "General"}

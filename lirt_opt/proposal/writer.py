@@ -1,0 +1,192 @@
+"""Stage 7 — write: proposal.csv, exchanges.csv, summary.json (SPEC §4), or diagnosis.json.
+
+The result folder is written whole or not at all (``resultdir.replace_folder``): every
+file goes into a fresh folder beside it, which is then switched in, so a folder never
+mixes two runs and files of an earlier run that no longer apply (a diagnosis next to a
+new proposal, or the other way round; old reports) do not survive.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..base.cells import safe_rows
+from ..base.resultdir import atomic_write, moved, replace_folder
+from ..verify.verifier import (
+    EXCHANGE_COLUMNS,
+    EXCHANGES_CSV,
+    PROPOSAL_COLUMNS,
+    PROPOSAL_CSV,
+    SITE_COLUMNS,
+    SITES_CSV,
+)
+
+if TYPE_CHECKING:
+    from ..pipeline import SolveResult
+
+SUMMARY_JSON = "summary.json"
+DIAGNOSIS_JSON = "diagnosis.json"
+LOAD_DECIMALS = 6
+REPORT_FILES = ("report.html", "report.md", "proposal.xlsx")  # written by report/ (issue 5)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def safe_csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV whose text cells cannot run as a spreadsheet formula (see cells.py; reversible)."""
+    return csv_text(header, safe_rows(rows))
+
+
+def number(x: Fraction | int) -> int | float:
+    """A whole number as int, anything else as float."""
+    x = Fraction(x)
+    return x.numerator if x.denominator == 1 else float(x)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "instance"
+
+
+def default_out_dir(result_name: str, scenario: str | None) -> Path:
+    name = slug(result_name) + (f"--{slug(scenario)}" if scenario else "")
+    return Path("out") / name
+
+
+def summary_dict(result: SolveResult) -> dict[str, Any]:
+    inst = result.instance
+    loads = result.loads
+    sc = inst.scenario
+    summary: dict[str, Any] = {
+        "status": result.status,
+        "closing": result.closing,
+        "instance": {"name": inst.name, "path": str(inst.path), "pool": inst.pool,
+                     "deadline": inst.deadline.isoformat() if inst.deadline else None},
+        "scenario": None if sc is None else {
+            "name": sc.name, "file": sc.file, "description": sc.description, "sha256": sc.sha256,
+            "overrides": list(sc.overrides), "options": list(sc.options)},
+        "solver": {"name": result.solver, "version": result.solver_version,
+                   "time_limit": result.time_limit},
+        "termination": result.termination,
+        "mip_gap": result.mip_gap,
+        "solve_seconds": round(result.solve_seconds, 3),
+        "solver_runs": result.solver_runs,
+        "max_load": None if result.max_load is None else round(float(result.max_load), LOAD_DECIMALS),
+        "loads": {m: round(float(v), LOAD_DECIMALS) for m, v in sorted(loads.items())},
+        "loads_exact": {m: str(v) for m, v in sorted(loads.items())},
+        "pools": [] if result.check is None or result.proposal is None else [
+            {"pool": c.pool, "group": c.group, "target": c.target, "places": number(c.places),
+             "exchanged_out": number(c.exchanged_out), "credited": number(c.credited),
+             "covered": number(c.covered), "margin": number(c.margin)}
+            for c in result.check.covers],
+        "levels": [{"pool": o.pool.id, "load": str(lv.load), "municipalities": lv.through - lv.above}
+                   for o in result.outcomes for lv in o.levels],
+        "input_sha256": inst.input_sha256,
+        "files_read": list(inst.files_read),
+        "warnings": [str(p) for p in inst.warnings],
+        "message": result.message,
+        "lirt_opt_version": __version__,
+    }
+    if inst.locations is not None:
+        summary["sites"] = sites_summary(result)
+    if inst.milestones:
+        summary["milestones"] = [
+            {"date": ms.date.isoformat(), "share": float(ms.share),
+             "pools": [] if result.check is None or result.proposal is None else [
+                 {"pool": c.pool, "group": c.group, "task": number(c.due),
+                  "places": number(c.places), "exchanged_out": number(c.exchanged_out),
+                  "credited": number(c.credited), "covered": number(c.covered),
+                  "margin": number(c.margin)}
+                 for c in result.check.milestone_covers if c.date == ms.date]}
+            for ms in inst.milestones]
+    if result.status == "error" and result.check is not None:
+        summary["verifier_failures"] = [str(f) for f in result.check.failures]
+    return summary
+
+
+def sites_summary(result: SolveResult) -> dict[str, Any]:
+    """Counts of existing, newly opened and non-counting sites, and every exclusion's reason."""
+    inst = result.instance
+    assert inst.locations is not None
+    reasons = [{"id": loc.id, "municipality": loc.municipality, "reason": why}
+               for loc in sorted(inst.locations, key=lambda loc: loc.id)
+               for counts, why in [inst.site_counts(loc)] if not counts]
+    summary: dict[str, Any] = {
+        "total": len(inst.locations),
+        "existing": sum(1 for loc in inst.locations if loc.status == "existing"),
+        "not_counting": reasons,
+    }
+    if result.proposal is not None:
+        summary["opened_new"] = result.proposal.new_sites
+        summary["opened_new_ids"] = [s.id for s in result.proposal.sites
+                                     if s.opened and s.status != "existing"]
+        costs = {loc.id: loc.cost for loc in inst.locations if loc.cost}
+        summary["cost_per_year"] = number(sum(
+            (costs[s.id] * s.total for s in result.proposal.sites if s.id in costs and s.counts),
+            Fraction(0)))
+    return summary
+
+
+def site_rows(result: SolveResult) -> list[list[Any]]:
+    assert result.proposal is not None
+    rows = []
+    for s in result.proposal.sites:
+        loc = next(loc for loc in result.instance.locations or () if loc.id == s.id)
+        total = s.total if s.counts else (loc.capacity if s.opened else 0)
+        rows.append([s.id, s.municipality, "|".join(s.groups), s.status,
+                     "true" if s.opened else "false", total, "true" if s.counts else "false",
+                     s.reason, "|".join(f"{g}:{n}" for g, n in s.places.items())])
+    return rows
+
+
+def json_text(data: Any) -> str:
+    """JSON text as lirt-opt writes it (indented, UTF-8, newline at the end)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_result(result: SolveResult, directory: Path) -> list[Path]:
+    """Write the outputs of one solve, replacing ``directory`` whole; returns the files."""
+    with replace_folder(directory) as fresh:
+        written = write_result_files(result, fresh)
+    return moved(written, fresh, directory)
+
+
+def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
+    """Write the outputs of one solve into a fresh folder; returns the files written."""
+    written: list[Path] = []
+
+    def put(name: str, text: str) -> None:
+        atomic_write(directory / name, text)
+        written.append(directory / name)
+
+    inst = result.instance
+    if result.proposal is not None:
+        p = result.proposal
+        put(PROPOSAL_CSV, safe_csv_text(PROPOSAL_COLUMNS, (
+            (m.code, m.name, m.region, g, inst.target(m.code, g), p.places[m.code, g])
+            for m in inst.municipalities for g in inst.group_ids)))
+        put(EXCHANGES_CSV, safe_csv_text(EXCHANGE_COLUMNS, (
+            (f.pool, f.source, f.target, number(f.places), number(f.credited),
+             f.date.isoformat() if f.date else "") for f in p.exchanges)))
+        if inst.locations is not None:
+            put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))
+    elif result.diagnosis is not None:
+        put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
+    from ..diagnosis.diagnose import write_repairs  # repairs/*.toml of the diagnosis
+
+    written += write_repairs(result.diagnosis if result.proposal is None else None, directory)
+    put(SUMMARY_JSON, json_text(summary_dict(result)))
+    return written
