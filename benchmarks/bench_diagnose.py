@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import lirt_opt  # noqa: E402
+from lirt_opt import pipeline  # noqa: E402
 from lirt_opt.diagnosis.diagnose import diagnose, shortfall  # noqa: E402
 from lirt_opt.solver.runner import SolverOptions  # noqa: E402
 
@@ -72,7 +73,7 @@ def main() -> int:
         assert base.total == EXPECTED_SHORTFALL  # type: ignore[attr-defined]
         rows.append((f"baseline: shortfall only ({solver})", times, "shortfall 417"))
         times, diag = timed(functools.partial(diagnose, inst, SolverOptions(name=solver),
-                                              repairs=3), args.runs)
+                                              repairs=3, resolve=pipeline.resolve), args.runs)
         rows.append((f"diagnose, 3 repairs ({solver})", times, check_diagnosis(diag)))
     command = [str(ROOT / ".venv" / "bin" / "lirt-opt"), "diagnose", str(INSTANCE),
                "--scenario", str(args.scenario), "--out", "/tmp/lirt-bench-diagnose"]

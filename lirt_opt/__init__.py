@@ -13,13 +13,12 @@ The public API (the CLI is a thin layer over it)::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .base import launch  # noqa: F401  (first: Ctrl-C while the lirt-opt command starts)
 
 # isort: split
 from .api import ValidationReport, check, diagnose, load_instance, solve, validate
 from .base.errors import InvalidInstance, LirtError, Problem
+from .base.version import __version__
 
 __all__ = [
            "InvalidInstance",

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 from . import pipeline
 from .base.errors import Problem, omitted
 from .diagnosis.diagnose import Diagnosis
+from .diagnosis.diagnose import diagnose as run_diagnosis
 from .instance import Instance
+from .instance.loader import collect, load
 from .instance.overrides import Override, parse_label
-from .instance.validate import collect, load
 from .solver.extract import ExchangeFlow, Proposal
+from .solver.runner import SolverOptions
 from .verify.verifier import CheckReport, check_directory
 from .verify.verifier import check as check_proposal
 
@@ -90,14 +92,12 @@ def diagnose(instance: Instance | str | Path, solver: str = "highs",
              repairs: int = 3, overrides: Sequence[Override | str] = ()) -> Diagnosis:
     """Why no closing proposal exists (shortfall, bottlenecks, certificates, verified
     repairs), or the proof that one does. ``instance`` may be a path."""
-    from .diagnosis.diagnose import diagnose as run_diagnosis
-    from .solver.runner import SolverOptions
-
     if not isinstance(instance, Instance):
         instance = load(instance, scenario, _overrides(overrides))
     elif scenario is not None or overrides:
         raise ValueError("pass the scenario to load_instance, not to diagnose, for a loaded instance")
-    return run_diagnosis(instance, SolverOptions(name=solver, time_limit=time_limit), repairs)
+    return run_diagnosis(instance, SolverOptions(name=solver, time_limit=time_limit), repairs,
+                         resolve=pipeline.resolve)
 
 
 def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveResult

@@ -14,9 +14,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .diagnosis.conflicts import Resolved
 from .diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
 from .instance import Instance
 from .model.pool import build_pool_model
+from .proposal.writer import write_result
 from .solver.balance import PoolOutcome, balance_pool
 from .solver.extract import Proposal, extract
 from .solver.runner import Clock, SolverOptions, solver_label, solver_version
@@ -103,8 +105,6 @@ class SolveResult:
                               "margin": float(c.margin)} for c in self.check.covers])
 
     def write(self, directory: str | Path) -> list[Path]:
-        from .proposal.writer import write_result
-
         return write_result(self, Path(directory))
 
 
@@ -156,7 +156,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
                          time_limit=time_limit, solve_seconds=0.0, outcomes=tuple(outcomes),
                          timings=timings)
     if status == "infeasible":
-        result.diagnosis = diagnose(instance, options, repairs=repairs)
+        result.diagnosis = diagnose(instance, options, repairs=repairs, resolve=resolve)
         result.message = "no closing proposal exists"
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")
@@ -179,3 +179,18 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
                               + "; ".join(str(f) for f in report.failures))
     result.solve_seconds = clock.elapsed()
     return result
+
+
+def resolve(instance: Instance, options: SolverOptions, clock: Clock) -> Resolved:
+    """The diagnosis' re-solve: the balanced proposal of ``instance`` (no diagnosis of its
+    own), within what is left of ``clock``, checked by ``verify.check`` once more."""
+    result = solve(instance, solver=options.name, time_limit=clock.left(), repairs=0)
+    report = None
+    if result.proposal is not None:
+        p = result.proposal
+        report = check(instance, p.places, p.exchanges, sites=p.sites)
+    return Resolved(status=result.status, termination=result.termination, message=result.message,
+                    solver_runs=result.solver_runs, has_proposal=result.proposal is not None,
+                    max_load=result.max_load,
+                    checked=report is not None and report.ok and report.closing,
+                    failures=() if report is None else tuple(str(f) for f in report.failures))

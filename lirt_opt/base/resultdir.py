@@ -41,9 +41,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import __version__
 from . import interrupt
 from .errors import LirtError
+from .version import __version__
 
 MARKER = ".lirt-opt-result"
 TMP_TAG = "lirt-tmp"

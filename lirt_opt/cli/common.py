@@ -20,11 +20,11 @@ from typing import Any
 
 import click
 
-from .. import __version__
 from ..base import interrupt
 from ..base.errors import InvalidInstance, LirtError, Problem
 from ..base.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from ..base.resultdir import OutputError
+from ..base.version import __version__
 from ..instance import Instance
 from ..solver.runner import DEFAULT_SOLVER, SOLVERS
 

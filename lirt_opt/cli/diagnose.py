@@ -12,10 +12,10 @@ import click
 from .. import api
 from ..base.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..base.resultdir import moved, prepare, replace_folder
-from ..diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis, write_diagnosis
+from ..diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis
 from ..diagnosis.words import lines
 from ..instance.overrides import Override
-from ..proposal.writer import default_out_dir
+from ..proposal.writer import default_out_dir, write_diagnosis
 from .common import (
     EXIT_FAIL,
     EXIT_OK,

@@ -26,12 +26,14 @@ The mathematics, symbol by symbol: ``models/diagnosis.md``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import pulp
 
+from ..instance import Instance
 from ..model.rules import EQ, GE, LE, Row, Rule, RuleSystem, in_ge_form, tightened
 from ..solver.runner import Clock, RunResult, SolverOptions, run
 
@@ -43,13 +45,45 @@ class Unknown(Exception):
     """A solver run ended without an answer (time limit, error)."""
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A whole re-solve of an instance (balanced, verified by the pipeline) and one more
+    ``verify.check`` of its proposal: what the sufficiency proof and a repair's check need."""
+
+    status: str
+    termination: str
+    message: str
+    solver_runs: int
+    has_proposal: bool
+    max_load: Fraction | None
+    checked: bool  # the proposal passed verify.check and is closing
+    failures: tuple[str, ...]  # the check's failures, as text
+
+
+# the pipeline's re-solve, handed to the diagnosis (which does not import the pipeline):
+# (instance, options, clock) -> Resolved
+Resolve = Callable[[Instance, SolverOptions, Clock], Resolved]
+
+
 @dataclass
 class Oracle:
-    """Feasibility questions about subsets of rules, answered by the chosen solver."""
+    """Feasibility questions about subsets of rules, answered by the chosen solver; and the
+    two callables of the diagnosis that reach beyond it: the whole re-solve (``resolve``)
+    and the shortfall screen of a repaired instance (``screen``)."""
 
     options: SolverOptions
     clock: Clock
     runs: int = 0
+    resolve: Resolve | None = None
+    screen: Callable[[Instance], Any] | None = None
+
+    def resolved(self, instance: Instance) -> Resolved:
+        """Solve ``instance`` again (and check its proposal), counting the runs."""
+        if self.resolve is None:
+            raise ValueError("the diagnosis was given no re-solve")
+        result = self.resolve(instance, self.options, self.clock)
+        self.runs += result.solver_runs
+        return result
 
     def feasible(self, system: RuleSystem, active: Collection[Rule], relax: bool = False) -> bool:
         """Can every rule in ``active`` hold at once? Whole numbers unless ``relax`` (the

@@ -26,27 +26,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pulp
 
 from ..instance import Instance
 from ..model.pool import build_pool_model
-from ..model.rules import GE, Row, Rule, RuleSystem, analysis_instance, describe_rule, rule_system
+from ..model.rules import (
+    GE,
+    Row,
+    Rule,
+    RuleSystem,
+    analysis_instance,
+    bound_source,
+    describe_rule,
+    rule_system,
+)
 from ..proposal.writer import number
 from ..solver.runner import Clock, SolverOptions, run
 from .conflicts import (
     Bottleneck,
+    BoundTerm,
     Certificate,
     Oracle,
+    Resolve,
     RowTerm,
     Unknown,
     build_problem,
     find_bottleneck,
     pool_bottlenecks,
 )
-from .repairs import DEFAULT_PENALTIES, KINDS, ConflictCandidates, RepairSearch
+from .repairs import (
+    DEFAULT_PENALTIES,
+    KINDS,
+    ConflictCandidates,
+    RepairSearch,
+    bound_conflict_candidates,
+    pool_candidates,
+    search,
+)
 
 DEFAULT_REPAIRS = 3
 TIGHTEST = 3
@@ -225,18 +243,19 @@ def penalties_of(instance: Instance) -> dict[str, Fraction]:
 
 
 def diagnose(instance: Instance, options: SolverOptions | None = None,
-             repairs: int = DEFAULT_REPAIRS, clock: Clock | None = None) -> Diagnosis:
+             repairs: int = DEFAULT_REPAIRS, clock: Clock | None = None, *,
+             resolve: Resolve) -> Diagnosis:
     """Shortfall, bottlenecks with certificates, and up to ``repairs`` verified repairs;
-    or, for a closing instance, the proof of sufficiency."""
-    from .repairs import bound_conflict_candidates, pool_candidates, search
-
+    or, for a closing instance, the proof of sufficiency. ``resolve`` is the pipeline's
+    whole re-solve (``pipeline.resolve``), for the sufficiency proof and the repairs' checks."""
     options = options or SolverOptions()
     clock = clock or Clock(options.time_limit)
     diag = shortfall(instance, options, clock)
     diag.solver = options.name
     diag.repairs_requested = repairs
     diag.penalties = penalties_of(instance)
-    oracle = Oracle(options, clock)
+    oracle = Oracle(options, clock, resolve=resolve,
+                    screen=lambda repaired: shortfall(repaired, options, clock))
     if not diag.proven:
         diag.complete = False
         return diag
@@ -291,9 +310,6 @@ def _describe(diag: Diagnosis, instance: Instance, system: RuleSystem | None,
 
 def _bound_conflict_bottleneck(instance: Instance, c: BoundConflict) -> Bottleneck:
     """x[m,g] >= lower and x[m,g] <= upper with lower > upper: the contradiction is lower > upper."""
-    from ..model.rules import bound_source
-    from .conflicts import BoundTerm
-
     pool = instance.pool_of(c.municipality)
     low = Rule("lower", pool, (c.municipality, c.group), bound_source(c.lower_reason, "lower"))
     up = Rule("upper", pool, (c.municipality, c.group), bound_source(c.upper_reason, "upper"))
@@ -335,22 +351,13 @@ def sufficiency(instance: Instance, analysis: Instance, not_allowed: frozenset[t
                 diag: Diagnosis, oracle: Oracle) -> Sufficiency:
     """Proof that the instance is closing: a checked proposal, every margin, the tightest covers.
 
-    The proposal is the balanced one (``pipeline.solve``, which verifies it), checked by
-    ``verify.check`` once more.
+    The proposal is the balanced one (the pipeline's re-solve, which verifies it), checked
+    by ``verify.check`` once more.
     """
-    from ..api import check
-    from ..pipeline import solve
-
-    result = solve(instance, solver=oracle.options.name, time_limit=oracle.clock.left(),
-                   repairs=0)
-    oracle.runs += result.solver_runs
-    if result.proposal is None and result.termination == "time_limit":
+    result = oracle.resolved(instance)
+    if not result.has_proposal and result.termination == "time_limit":
         raise Unknown("the time limit was reached")
-    checked = False
-    if result.proposal is not None:
-        report = check(instance, result)
-        checked = report.ok and report.closing
-    out = Sufficiency(proposal_checked=checked, max_load=result.max_load)
+    out = Sufficiency(proposal_checked=result.checked, max_load=result.max_load)
     systems: dict[str, RuleSystem] = {}
     for pool in instance.pools():
         system = rule_system(analysis, not_allowed, pool)
@@ -452,38 +459,3 @@ def _sufficiency_dict(s: Sufficiency) -> dict[str, Any]:
                       "certificate": None if t.certificate is None else certificate_dict(
                           t.certificate)} for t in s.tightest],
     }
-
-
-# ---------------------------------------------------------------------------- files
-REPAIRS_DIR = "repairs"
-
-
-def write_repairs(diag: Diagnosis | None, directory: Path) -> list[Path]:
-    """Write each verified repair's scenario to ``directory/repairs/`` (atomically) and remove
-    repair files of an earlier run; with ``diag`` None only the stale files go."""
-    from ..proposal.writer import atomic_write
-
-    folder = directory / REPAIRS_DIR
-    written: list[Path] = []
-    keep: set[str] = set()
-    if diag is not None and diag.repairs is not None:
-        for repair in diag.repairs.repairs:
-            path = directory / repair.file
-            atomic_write(path, repair.scenario_toml)
-            written.append(path)
-            keep.add(path.name)
-    if folder.is_dir():
-        for old in folder.glob("repair-*.toml"):
-            if old.name not in keep:
-                old.unlink()
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    return written
-
-
-def write_diagnosis(diag: Diagnosis, directory: Path) -> list[Path]:
-    """diagnosis.json and the repairs' scenario files."""
-    from ..proposal.writer import DIAGNOSIS_JSON, atomic_write, json_text
-
-    atomic_write(directory / DIAGNOSIS_JSON, json_text(diag.as_dict()))
-    return [directory / DIAGNOSIS_JSON, *write_repairs(diag, directory)]

@@ -45,8 +45,10 @@ from typing import Any
 
 import pulp
 
-from ..base.errors import LirtError
+from ..base.errors import InvalidInstance, LirtError
 from ..instance import Bound, Instance
+from ..instance.loader import load
+from ..instance.overrides import parse_label
 from ..model.rules import LE, Row, Rule, RuleSystem, bound_source
 from ..read import schema
 from .conflicts import Bottleneck, Oracle, Unknown, build_problem
@@ -628,13 +630,6 @@ def verify_repair(instance: Instance, text: str, oracle: Oracle
     proposal, verified by the pipeline) and ``verify.check`` runs on that proposal once
     more. Returns (passed, why not, the proposal's heaviest load).
     """
-    from ..api import check
-    from ..base.errors import InvalidInstance
-    from ..instance.overrides import parse_label
-    from ..instance.validate import load
-    from ..pipeline import solve
-    from .diagnose import shortfall
-
     with tempfile.TemporaryDirectory(prefix="lirt-repair-") as tmp:
         path = Path(tmp) / "repair.toml"
         path.write_text(text, encoding="utf-8")
@@ -646,22 +641,20 @@ def verify_repair(instance: Instance, text: str, oracle: Oracle
         except InvalidInstance as exc:
             return False, "invalid scenario: " + "; ".join(
                 str(p) for p in exc.problems if p.severity == "error"), None
-    quick = shortfall(repaired, oracle.options, oracle.clock)
+    assert oracle.screen is not None
+    quick = oracle.screen(repaired)
     oracle.runs += len(repaired.pools())
     if not quick.proven:
         raise Unknown(quick.message)
     if not quick.closing:
         return False, f"still short by {quick.total} task units", None
-    result = solve(repaired, solver=oracle.options.name, time_limit=oracle.clock.left(),
-                   repairs=0)
-    oracle.runs += result.solver_runs
-    if result.proposal is None:
+    result = oracle.resolved(repaired)
+    if not result.has_proposal:
         if result.termination == "time_limit":
             raise Unknown("the time limit was reached")
         return False, f"{result.status}: {result.message}", None
-    report = check(repaired, result)
-    if not (report.ok and report.closing):
-        return False, "; ".join(str(f) for f in report.failures) or "not closing", None
+    if not result.checked:
+        return False, "; ".join(result.failures) or "not closing", None
     return True, "", result.max_load
 
 

@@ -54,11 +54,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..base.cells import restore, safe_rows
 from ..base.errors import InvalidInstance, LirtError
 from ..base.resultdir import JOURNAL_TAG, OutputError, atomic_write, checkpoint, prepare, replace_folder
+from ..base.version import __version__
 from ..instance import Instance, ScenarioInfo
+from ..instance.loader import load
 from ..proposal.writer import csv_text, json_text
 
 BATCH_CSV = "batch.csv"
@@ -522,8 +523,6 @@ def run_batch(instance: Instance, out: Path, *, scenarios: Path | None = None,
               description: dict[str, Any] | None = None) -> BatchReport:
     """Run every row of the batch (resuming from ``out/batch.csv`` and the journal); returns
     the report."""
-    from ..instance.validate import load
-
     settings = settings or Settings()
     if (scenarios is None) == (sample is None):
         raise BatchError("give either --scenarios DIR or --sample N")

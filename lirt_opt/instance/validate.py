@@ -1,8 +1,8 @@
 """Stage 2 — validate: named checks over the raw instance, then the clean :class:`Instance`.
 
 Each ``check_*`` function looks at one rule and appends every violation it finds
-(file, line, column, what is wrong); none stops at the first. ``load`` runs the
-whole front of the pipeline: read → (scenario overlay) → checks → Instance.
+(file, line, column, what is wrong); none stops at the first. ``loader.load`` runs
+the whole front of the pipeline: read → (scenario overlay) → checks → Instance.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from ..base.errors import Problem, has_room, problem, raise_if_errors, word
+from ..base.errors import Problem, has_room, problem, word
 from ..read import schema
 from ..read.files import (
     INSTANCE_TOML,
@@ -27,7 +26,6 @@ from ..read.files import (
     TomlDoc,
     combined_sha256,
     number_text,
-    read_instance,
     shorten,
     text_issue,
 )
@@ -717,31 +715,3 @@ def build_instance(raw: RawInstance, settings: Settings) -> Instance:
         milestones=tuple(sorted((Milestone(r.get("date"), r.get("share"))
                                  for r in settings.milestones), key=lambda ms: ms.date)),
         objective_order=settings.objective_order)
-
-
-def collect(directory: str | Path, scenario: str | Path | None = None,
-            overrides: tuple[Any, ...] = ()) -> tuple[RawInstance, Settings, Any]:
-    """Read, overlay the scenario and command-line overrides, run every check; returns what it
-    found (no exception). ``directory`` may also be an instance workbook (.xlsx)."""
-    from .scenario import overlay  # scenario.py uses the parsers above
-
-    raw = read_instance(directory)
-    settings = check_instance_toml(raw)
-    info = overlay(raw, settings, scenario, tuple(overrides))
-    if raw.toml is not None and raw.tables.get(schema.MUNICIPALITIES.file) is not None:
-        run_checks(raw, settings)
-    if raw.locate is not None:  # a workbook: name the sheet and cell
-        raw.problems[:] = [raw.locate(p) for p in raw.problems]
-    return raw, settings, info
-
-
-def load(directory: str | Path, scenario: str | Path | None = None,
-         overrides: tuple[Any, ...] = ()) -> Instance:
-    """read → scenario overlay → checks → Instance; raises InvalidInstance listing every error."""
-    raw, settings, info = collect(directory, scenario, overrides)
-    raise_if_errors(raw.problems)
-    inst = build_instance(raw, settings)
-    if info is not None:
-        from dataclasses import replace
-        inst = replace(inst, scenario=info)
-    return inst

@@ -15,11 +15,14 @@ import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .. import __version__
 from ..base.cells import safe_rows
 from ..base.resultdir import atomic_write, moved, replace_folder
+from ..base.version import __version__
+from ..instance import Instance
+from ..solver.balance import PoolOutcome
+from ..solver.extract import Proposal
 from ..verify.verifier import (
     EXCHANGE_COLUMNS,
     EXCHANGES_CSV,
@@ -27,10 +30,65 @@ from ..verify.verifier import (
     PROPOSAL_CSV,
     SITE_COLUMNS,
     SITES_CSV,
+    CheckReport,
 )
 
-if TYPE_CHECKING:
-    from ..pipeline import SolveResult
+
+# What the writer reads of a solve and of a diagnosis (``pipeline.SolveResult``,
+# ``diagnosis.Diagnosis``): declared here, so the writer imports neither.
+class _Repair(Protocol):
+    @property
+    def file(self) -> str: ...
+    @property
+    def scenario_toml(self) -> str: ...
+
+
+class _RepairSearch(Protocol):
+    @property
+    def repairs(self) -> Sequence[_Repair]: ...
+
+
+class Diagnosis(Protocol):
+    @property
+    def repairs(self) -> _RepairSearch | None: ...
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+class SolveResult(Protocol):
+    @property
+    def instance(self) -> Instance: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def termination(self) -> str: ...
+    @property
+    def solver(self) -> str: ...
+    @property
+    def solver_version(self) -> str: ...
+    @property
+    def time_limit(self) -> float | None: ...
+    @property
+    def solve_seconds(self) -> float: ...
+    @property
+    def proposal(self) -> Proposal | None: ...
+    @property
+    def check(self) -> CheckReport | None: ...
+    @property
+    def diagnosis(self) -> Diagnosis | None: ...
+    @property
+    def outcomes(self) -> Sequence[PoolOutcome]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def closing(self) -> bool: ...
+    @property
+    def loads(self) -> dict[str, Fraction]: ...
+    @property
+    def max_load(self) -> Fraction | None: ...
+    @property
+    def solver_runs(self) -> int: ...
+    @property
+    def mip_gap(self) -> float | None: ...
 
 SUMMARY_JSON = "summary.json"
 DIAGNOSIS_JSON = "diagnosis.json"
@@ -185,8 +243,37 @@ def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
             put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))
     elif result.diagnosis is not None:
         put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
-    from ..diagnosis.diagnose import write_repairs  # repairs/*.toml of the diagnosis
-
     written += write_repairs(result.diagnosis if result.proposal is None else None, directory)
     put(SUMMARY_JSON, json_text(summary_dict(result)))
     return written
+
+
+# ---------------------------------------------------------------------------- the diagnosis' files
+REPAIRS_DIR = "repairs"
+
+
+def write_repairs(diag: Diagnosis | None, directory: Path) -> list[Path]:
+    """Write each verified repair's scenario to ``directory/repairs/`` (atomically) and remove
+    repair files of an earlier run; with ``diag`` None only the stale files go."""
+    folder = directory / REPAIRS_DIR
+    written: list[Path] = []
+    keep: set[str] = set()
+    if diag is not None and diag.repairs is not None:
+        for repair in diag.repairs.repairs:
+            path = directory / repair.file
+            atomic_write(path, repair.scenario_toml)
+            written.append(path)
+            keep.add(path.name)
+    if folder.is_dir():
+        for old in folder.glob("repair-*.toml"):
+            if old.name not in keep:
+                old.unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return written
+
+
+def write_diagnosis(diag: Diagnosis, directory: Path) -> list[Path]:
+    """diagnosis.json and the repairs' scenario files."""
+    atomic_write(directory / DIAGNOSIS_JSON, json_text(diag.as_dict()))
+    return [directory / DIAGNOSIS_JSON, *write_repairs(diag, directory)]

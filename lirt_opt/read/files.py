@@ -424,7 +424,7 @@ def read_csv_text(text: str, table: schema.Table, display: str,
         if header is None:
             if not any(cells):
                 continue
-            header = _read_header(cells, table, display, line, problems)
+            header = read_header(cells, table, display, line, problems)
             if header is None:
                 return None
             header_line = line
@@ -459,7 +459,7 @@ def read_csv_text(text: str, table: schema.Table, display: str,
     return rows
 
 
-def _read_header(cells: list[str], table: schema.Table, display: str, line: int,
+def read_header(cells: list[str], table: schema.Table, display: str, line: int,
                  problems: list[Problem]) -> list[str] | None:
     names = [c.lower() for c in cells]
     while names and names[-1] == "":
@@ -643,16 +643,6 @@ def read_instance_dir(directory: str | Path) -> RawInstance:
         raw.tables[table.file] = (None if text is None
                                   else read_csv_text(text, table, display, raw.problems))
     return raw
-
-
-def read_instance(path: str | Path) -> RawInstance:
-    """An instance directory, or an instance workbook (.xlsx, see workbook.py)."""
-    p = Path(path)
-    if p.suffix.lower() == ".xlsx" and not p.is_dir():
-        from .workbook import read_instance_workbook
-
-        return read_instance_workbook(p)
-    return read_instance_dir(p)
 
 
 def combined_sha256(digests: list[tuple[str, str]]) -> str:

@@ -50,9 +50,9 @@ from .files import (
     RawInstance,
     Row,
     TomlDoc,
-    _read_header,
     parse_cell,
     parse_number,
+    read_header,
     read_input,
     shorten,
     sizes,
@@ -275,7 +275,7 @@ def _read_table(rows: list[tuple[int, tuple[Any, ...]]], table: schema.Table, wh
         problems.append(problem("error", where, 1, None, "xlsx.sheet_empty"))
         return None
     line, cells = rows[0]
-    header = _read_header([_text(c) for c in cells], table, where, line, problems)
+    header = read_header([_text(c) for c in cells], table, where, line, problems)
     if header is None:
         return None
     headers[where] = {name: j for j, name in enumerate(header, 1) if name}

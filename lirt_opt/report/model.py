@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .. import __version__
 from ..base.i18n import fmt_number, t
+from ..base.version import __version__
 from ..explore.value import ValueOfAPlace
 from ..proposal.reader import ProposalData
 
