@@ -175,18 +175,6 @@ class InvalidInstance(LirtError):
                          (f"\n… and {more:,} more" if more else ""))
 
 
-class SolverFailed(LirtError):
-    """The solver stopped without a usable answer (error, or a limit before any solution)."""
-
-    exit_code = 3
-
-
-class ProposalRejected(LirtError):
-    """The independent verifier found a rule that the solver's proposal breaks."""
-
-    exit_code = 3
-
-
 class ProposalFileError(LirtError):
     """A written proposal directory cannot be read (missing file, malformed row)."""
 

@@ -11,7 +11,7 @@ The command then ends with :func:`stop`: child processes (a CBC run, batch worke
 are killed, CBC's files go with the solver's :func:`scratch` folder, and the process
 leaves through ``os._exit(130)``. A HiGHS run still busy
 in its thread (``solver.guarded_run``) is never torn down by the interpreter's exit,
-which aborted with "terminate called without an active exception" (issue 9.5).
+which aborted with "terminate called without an active exception".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A result folder is replaced whole or not at all (issue 16; guarantees in docs/decisions.md).
+"""A result folder is replaced whole or not at all (guarantees in docs/decisions.md).
 
 A *result* is the folder a command writes with ``--out``: ``solve`` (proposal.csv,
 exchanges.csv, sites.csv and summary.json, or diagnosis.json and repairs/; the

@@ -59,7 +59,6 @@ DEFAULT_PENALTIES: dict[str, Fraction] = {  # declared with [repairs] in the sch
     for key in schema.INSTANCE_KEYS if key.path.startswith("repairs.")}
 SHARE_DECIMALS = 4  # a raised import share is rounded up to this many decimals
 MAX_COMBINATIONS = 20_000
-GLOBAL_KINDS = ("exchange", "import_share")
 
 
 @dataclass(frozen=True)

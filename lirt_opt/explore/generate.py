@@ -43,9 +43,8 @@ What is drawn, and how (all of it illustrative, none of it real data):
   municipality in twenty gets a political cap on asylum in ``bounds.csv`` with
   more site capacity behind it, and one in twenty a commitment (``min``).
 
-Adding columns (issue 3 will add ``min_size``, ``available_until``, ``cost`` and
-multi-group cells ``a|b``): a location is a :class:`Site`; add a field there and
-one entry to ``LOCATION_COLUMNS`` (column name -> formatter); draw its values in
+Adding columns (multi-group cells ``a|b``, say): a location is a :class:`Site`; add
+a field there and one entry to ``LOCATION_COLUMNS`` (column name -> formatter); draw its values in
 ``_sites_of``, *after* every draw that exists today, so existing instances keep
 their numbers for the same seed. A site serving several groups would also lift
 the rule that K be at least the number of groups.
@@ -55,7 +54,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -96,7 +95,7 @@ SCALES: dict[str, tuple[int, int, int, int]] = {
 
 @dataclass(frozen=True)
 class Site:
-    """One row of locations.csv. Add issue-3 columns here and in LOCATION_COLUMNS."""
+    """One row of locations.csv. A new column: a field here and an entry in LOCATION_COLUMNS."""
 
     id: str
     municipality: str
@@ -488,18 +487,3 @@ def write(spec: Spec, directory: Path) -> Generated:
     gen = generate(spec)
     gen.write(directory)
     return gen
-
-
-def spec_for_scale(scale: str, seed: int = 1, tight: int | None = None, infeasible: int = 0
-                   ) -> Spec:
-    """The spec of a named scale (province, national, stress)."""
-    n, r, g, k = SCALES[scale]
-    return Spec(municipalities=n, regions=r, groups=g, sites=k, seed=seed, tight=tight,
-                infeasible=infeasible, name=f"synthetic {scale} (seed {seed})")
-
-
-def classes(gen: Generated) -> dict[str, Sequence[str]]:
-    out: dict[str, list[str]] = {"loose": [], "tight": [], "infeasible": []}
-    for rid in gen.regions:
-        out[gen.region_class[rid]].append(rid)
-    return dict(out)

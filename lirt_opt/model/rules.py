@@ -68,10 +68,6 @@ class Rule:
     def sort_key(self) -> tuple[Any, ...]:
         return (_KIND_ORDER.get(self.kind, _KIND_ORDER[""]), self.kind, self.pool, self.key)
 
-    @property
-    def is_row(self) -> bool:
-        return self.kind not in BOUND_KINDS
-
 
 @dataclass(frozen=True)
 class Column:

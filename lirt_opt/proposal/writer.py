@@ -93,7 +93,6 @@ class SolveResult(Protocol):
 SUMMARY_JSON = "summary.json"
 DIAGNOSIS_JSON = "diagnosis.json"
 LOAD_DECIMALS = 6
-REPORT_FILES = ("report.html", "report.md", "proposal.xlsx")  # written by report/ (issue 5)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
