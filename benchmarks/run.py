@@ -33,7 +33,7 @@ from typing import Any
 
 import lirt_opt
 from lirt_opt import pipeline
-from lirt_opt.explore import generate
+from lirt_opt.analysis import generate
 from lirt_opt.instance import Instance
 
 from . import baseline, floor, instrument

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 import lirt_opt
-from lirt_opt.explore import batch as B
-from lirt_opt.explore import generate as G
+from lirt_opt.analysis import batch as B
+from lirt_opt.analysis import generate as G
 
 from conftest import LIMBURG, SMALL
 

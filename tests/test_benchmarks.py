@@ -15,7 +15,7 @@ import pytest
 import lirt_opt
 from benchmarks import baseline, registry
 from benchmarks import run as runner
-from lirt_opt.explore import generate
+from lirt_opt.analysis import generate
 
 from conftest import ROOT, SMALL
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import lirt_opt
-from lirt_opt.explore import generate as G
+from lirt_opt.analysis import generate as G
 from lirt_opt.read import schema
 
 SMALL = G.Spec(municipalities=40, regions=6, groups=4, sites=5, seed=7, tight=2, infeasible=2)

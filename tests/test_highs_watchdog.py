@@ -81,8 +81,8 @@ except solver.HighsStuck as exc:
 print("seconds", round(time.monotonic() - t0, 1))
 
 import lirt_opt
-from lirt_opt.explore import batch
-from lirt_opt.explore.batch import RowSpec
+from lirt_opt.analysis import batch
+from lirt_opt.analysis.batch import RowSpec
 base = lirt_opt.load_instance(sys.argv[2])
 inst = batch.perturbed(base, RowSpec(11, "s11", "x", perturb=(("targets", 0.1),), seed=1))
 result = lirt_opt.solve(inst, repairs=0)

@@ -30,8 +30,8 @@ from typing import Any
 import pytest
 
 import lirt_opt
+from lirt_opt.analysis import generate as G
 from lirt_opt.base import resultdir as R
-from lirt_opt.explore import generate as G
 
 from conftest import LIMBURG, SMALL
 

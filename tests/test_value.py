@@ -9,7 +9,7 @@ import highspy
 import pytest
 
 import lirt_opt
-from lirt_opt.explore.value import value_of_a_place
+from lirt_opt.analysis.value import value_of_a_place
 
 
 def write(d: Path, targets: dict[tuple[str, str], int], bounds: dict[tuple[str, str], tuple],

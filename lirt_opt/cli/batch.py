@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from .. import api
-from ..explore.batch import BatchError, Settings, parse_perturb, run_batch
+from ..analysis.batch import BatchError, Settings, parse_perturb, run_batch
 from ..proposal.writer import slug
 from .common import (
     EXIT_FAIL,

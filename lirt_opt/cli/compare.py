@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import api
+from ..analysis.compare import Comparison, compare
 from ..base.errors import InvalidInstance, LirtError, Problem
 from ..base.resultdir import check_writable, moved, prepare, replace_folder
-from ..explore.compare import Comparison, compare
 from ..instance.overrides import Override
 from ..proposal.reader import ProposalData, read_proposal_dir
 from ..proposal.writer import slug, write_result_files

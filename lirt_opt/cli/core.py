@@ -239,8 +239,8 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
               out: Path | None) -> int:
     """Targets by population: largest remainder (ties to the lower code), then group shares."""
+    from ..analysis.keys import targets_by_population
     from ..base.errors import Problems
-    from ..explore.keys import targets_by_population
     from ..instance.validate import check_municipalities
     from ..read.files import decode, read_csv_text, read_input
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..analysis.frontier import FrontierError, frontier
 from ..base.errors import LirtError
-from ..explore.frontier import FrontierError, frontier
 from ..proposal.writer import atomic_write, default_out_dir, safe_csv_text
 from .common import (
     EXIT_FAIL,

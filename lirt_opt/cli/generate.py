@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..explore.generate import MAX_GROUPS, SCALES, Spec, generate
+from ..analysis.generate import MAX_GROUPS, SCALES, Spec, generate
 from .common import EXIT_OK, guarded, main, table
 
 _GENERATED = {"instance.toml", "municipalities.csv", "targets.csv", "bounds.csv", "locations.csv",

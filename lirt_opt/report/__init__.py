@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..analysis.value import ValueOfAPlace, value_of_a_place
 from ..base.i18n import DEFAULT_LANGUAGE
 from ..base.xlsxio import atomic_write_bytes
-from ..explore.value import ValueOfAPlace, value_of_a_place
 from ..instance import Instance
 from ..proposal.reader import ProposalData, read_proposal_dir
 from ..proposal.writer import atomic_write

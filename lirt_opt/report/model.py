@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..analysis.value import ValueOfAPlace
 from ..base.i18n import fmt_number, t
 from ..base.version import __version__
-from ..explore.value import ValueOfAPlace
 from ..proposal.reader import ProposalData
 
 # kinds of column: how a renderer shows the numbers
