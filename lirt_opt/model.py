@@ -21,6 +21,10 @@ import pulp
 
 from .instance import Instance, Location, Pool
 
+# Largest whole coefficient or right-hand side a row is scaled to (add_whole_row): far below
+# HiGHS's limit on matrix values (1e15) and exact in a float (2^53).
+WHOLE_LIMIT = 10**12
+
 
 @dataclass
 class PoolModel:
@@ -86,6 +90,13 @@ class PoolModel:
                 factor = math.lcm(Fraction(coef).denominator)
         else:
             factor = math.lcm(rhs.denominator, *(Fraction(c).denominator for c, _ in terms))
+        if factor * max([abs(Fraction(c)) for c, _ in terms] + [abs(rhs)]) > WHOLE_LIMIT:
+            # too large for the solver (HiGHS refuses values above 1e15): the row as fractions
+            # in floats; the verifier still decides in exact arithmetic (models/distribution.md)
+            self.scale.get(family, {}).pop(key, None)
+            expr = pulp.LpAffineExpression([(v, float(c)) for c, v in terms])
+            row = {">=": expr >= float(rhs), "<=": expr <= float(rhs), "==": expr == float(rhs)}
+            return self.add_row(family, key, row[sense])
         expr = pulp.LpAffineExpression()
         for coef, var in terms:
             expr.addterm(var, int(coef * factor))
@@ -224,10 +235,16 @@ def add_place_variables(pm: PoolModel, relax_conflicts: bool = False) -> None:
         for g in pm.groups:
             b = inst.place_bounds(m, g)
             upper = b.upper
-            if relax_conflicts and upper is not None and upper < b.lower:
-                upper = b.lower
-            pm.lower[m, g], pm.upper[m, g] = b.lower, upper
-            pm.x[m, g] = pulp.LpVariable(pm.name("x"), lowBound=b.lower, upBound=upper,
+            lower = b.lower
+            if relax_conflicts and upper is not None and upper < lower:
+                # lifted for the shortfall: a cap up to the minimum; but the site rows keep
+                # x within the sites' capacity, so a minimum above it comes down instead
+                if b.upper_reason.startswith("capacity of counting sites"):
+                    lower = upper
+                else:
+                    upper = lower
+            pm.lower[m, g], pm.upper[m, g] = lower, upper
+            pm.x[m, g] = pulp.LpVariable(pm.name("x"), lowBound=lower, upBound=upper,
                                          cat=pulp.LpInteger)
 
 
@@ -251,8 +268,9 @@ def exchange_top(pm: PoolModel, target: str, rate: Fraction, share: Fraction = F
 def add_site_variables(pm: PoolModel) -> None:
     """For every site l of the pool that counts: p[l,g] whole >= 0 for each group g it serves,
     and for a planned or candidate site o[l] in {0, 1} (opened or not). A municipality with
-    fair share 0 opens no site (o[l] = 0). Sites that do not count are kept, with their
-    reason, in ``not_counting``: their places do not count for the task."""
+    fair share 0 opens sites only up to its lower bounds (the bounds on x). Sites that do
+    not count are kept, with their reason, in ``not_counting``: their places do not count
+    for the task."""
     inst = pm.instance
     for m in pm.pool.members:
         for loc in inst.sites_of(m):
@@ -265,8 +283,8 @@ def add_site_variables(pm: PoolModel) -> None:
                 pm.p[loc.id, g] = pulp.LpVariable(pm.name("p"), lowBound=0, upBound=loc.capacity,
                                                   cat=pulp.LpInteger)
             if loc.optional:
-                pm.opened[loc.id] = pulp.LpVariable(
-                    pm.name("o"), lowBound=0, upBound=0 if pm.F[m] == 0 else 1, cat=pulp.LpInteger)
+                pm.opened[loc.id] = pulp.LpVariable(pm.name("o"), lowBound=0, upBound=1,
+                                                    cat=pulp.LpInteger)
 
 
 # ---------------------------------------------------------------------------- rows
