@@ -77,7 +77,8 @@ class _Model:
     def __init__(self) -> None:
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
-        self.h.setOptionValue("threads", 1)
+        # no "threads" option: HiGHS refuses a run ("Not Set") when it differs from the thread
+        # count its global scheduler was started with (by an earlier solve in the same process)
         self.h.setOptionValue("random_seed", 0)
         self.h.setOptionValue("mip_rel_gap", 0.0)
         self.h.setOptionValue("mip_abs_gap", 0.0)
