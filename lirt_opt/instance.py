@@ -251,9 +251,10 @@ class Instance:
 
         lower = max(bounds.min, places of existing counting sites that serve only g)
         upper = min(bounds.max, capacity of the counting sites that serve g), the site terms
-        only when locations.csv is given; without sites, a municipality with fair share 0
-        gets upper = lower (no places above its lower bounds). With sites the F = 0 rule
-        keeps its planned and candidate sites closed (model.add_site_variables).
+        only when locations.csv is given. A municipality with fair share 0 gets no places
+        above its lower bound (upper = lower; SPEC §3), so its sites open only as far as a
+        bounds.min needs; with sites, the places of its existing sites that serve g (a site
+        shared by groups hosts its capacity whatever the split) count as lower bound here.
         """
         b = self.bounds.get((code, gid), Bound())
         lower, lower_reason = 0, "no lower bound"
@@ -273,6 +274,11 @@ class Instance:
             capacity = sum(loc.capacity for loc in mine)
             if upper is None or capacity < upper:
                 upper, upper_reason = capacity, f"capacity of counting sites {capacity}"
-        elif self.fair_share(code) == 0 and (upper is None or upper > lower):
-            upper, upper_reason = lower, "fair share 0: no places above the lower bound"
+            # F = 0: up to the lower bound (its sites may open to meet a bounds.min), and the
+            # places of existing sites serving g (shared between groups, they host them anyway)
+            at_most = max(lower, sum(loc.capacity for loc in mine if loc.status == "existing"))
+        else:
+            at_most = lower
+        if self.fair_share(code) == 0 and (upper is None or upper > at_most):
+            upper, upper_reason = at_most, "fair share 0: no places above the lower bound"
         return PlaceBound(lower, upper, lower_reason, upper_reason)

@@ -50,6 +50,26 @@ def number(x: Fraction | int) -> int | float:
     return x.numerator if x.denominator == 1 else float(x)
 
 
+def exact_text(x: Fraction | int) -> str:
+    """``x`` written exactly, as ``check`` reads it back: a decimal when it has one (every
+    whole number times a decimal rate does), else ``p/q``. 12 x 0.4166666666666667 is
+    ``5.0000000000000004``, not the float 5.0."""
+    x = Fraction(x)
+    den, twos, fives = x.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{x.numerator}/{x.denominator}"
+    digits = max(twos, fives)
+    if digits == 0:
+        return str(x.numerator)
+    scaled = abs(x.numerator) * 10**digits // x.denominator
+    whole, frac = divmod(scaled, 10**digits)
+    return f"{'-' if x < 0 else ''}{whole}.{frac:0{digits}d}"
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "instance"
 
@@ -172,7 +192,7 @@ def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
             (m.code, m.name, m.region, g, inst.target(m.code, g), p.places[m.code, g])
             for m in inst.municipalities for g in inst.group_ids)))
         put(EXCHANGES_CSV, safe_csv_text(EXCHANGE_COLUMNS, (
-            (f.pool, f.source, f.target, number(f.places), number(f.credited),
+            (f.pool, f.source, f.target, number(f.places), exact_text(f.credited),
              f.date.isoformat() if f.date else "") for f in p.exchanges)))
         if inst.locations is not None:
             put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))
