@@ -563,17 +563,15 @@ class LeximinDriver:
         pool's costs, every coefficient is whole, so the objective is a whole number and
         ``C cost <= best`` admits the optimum and nothing worse (no tolerance)."""
         pm = self.pm
-        costed = [loc for loc in pm.sites if loc.cost]
-        if not costed:
+        costs = {loc.id: Fraction(loc.cost) for loc in pm.sites if loc.cost}
+        if not costs:
             return
-        scale = math.lcm(*(Fraction(loc.cost).denominator for loc in costed))
-        scaled = pulp.LpAffineExpression(
-            [(pm.p[loc.id, g], int(Fraction(loc.cost) * scale)) for loc in costed
-             for g in loc.groups])
+        scale = math.lcm(*(c.denominator for c in costs.values()))
+        whole = {lg: int(costs[lg[0]] * scale) for lg in pm.p if lg[0] in costs}
+        scaled = pulp.LpAffineExpression([(pm.p[lg], c) for lg, c in whole.items()])
         self.solve("objective: lowest cost", scaled)
         places = self.outcome.site_places or {}
-        best = sum(int(Fraction(loc.cost) * scale) * places.get((loc.id, g), 0)
-                   for loc in costed for g in loc.groups)
+        best = sum(c * places.get(lg, 0) for lg, c in whole.items())
         pm.add_row("objective", "cost", scaled <= best)
 
     def run(self) -> PoolOutcome:
