@@ -93,10 +93,9 @@ class SolveResult:
 
     def stages(self) -> list[dict[str, object]]:
         """Every solver run, per pool and stage: what the solver said and whether it counts
-        as proven (summary.json ``stages``)."""
+        as proven (summary.json ``stages``; no seconds: same input, same summary)."""
         return [{"pool": o.pool.id, "stage": stage, "termination": r.termination,
-                 "proven": r.proven, "estimate": r.estimate, "mip_gap": r.mip_gap,
-                 "seconds": round(r.runtime, 3)}
+                 "proven": r.proven, "estimate": r.estimate, "mip_gap": r.mip_gap}
                 for o in self.outcomes for stage, r in o.runs]
 
     def proposal_frame(self) -> pd.DataFrame:
