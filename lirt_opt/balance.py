@@ -108,6 +108,7 @@ class PoolOutcome:
     runs: list[tuple[str, RunResult]] = field(default_factory=list)  # (stage, result)
     message: str = ""
     notes: list[str] = field(default_factory=list)  # what went wrong and was recovered
+    stopped: str = ""  # why the stages stopped early (a termination: time_limit, ...), or ""
 
     @property
     def proven(self) -> bool:
@@ -115,11 +116,13 @@ class PoolOutcome:
 
 
 class _Stopped(Exception):
-    """A stage ended without proving its optimum; keep the incumbent."""
+    """A stage ended without proving its optimum; keep the incumbent. ``termination``: why
+    (``time_limit`` when the clock ran out, before or during the stage)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, termination: str):
         super().__init__(message)
         self.message = message
+        self.termination = termination
 
 
 class LeximinDriver:
@@ -150,9 +153,63 @@ class LeximinDriver:
     def solve(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
               gap: float = 0.0, cap: float | None = None) -> RunResult:
         """One stage. ``gap`` and ``cap`` (seconds) are for estimates only: a stage run with a
-        cap that stops at it with a solution counts as done (its solution is an estimate)."""
+        cap that stops at it with a solution is accepted as an estimate (never as proven).
+
+        A run that says optimal is believed only when the objective of the solution it gives
+        back is the objective it claims (``claim_holds``): HiGHS 1.16, given a MIP start, can
+        report an optimum and a bound that its own solution does not reach (models/
+        distribution.md). Such a stage runs once more without the start; if the claim still
+        does not hold, the stage is not proven."""
+        estimate = cap is not None or gap > 0
         if self.clock.expired():
-            raise _Stopped(f"time limit reached before stage {stage}")
+            raise _Stopped(f"time limit reached before stage {stage}", "time_limit")
+        result, left = self._run(stage, objective, gap, cap)
+        if result.proven_optimal and not self.claim_holds(objective, result):
+            claimed, actual = result.objective, self.objective_value(objective)
+            self.outcome.notes.append(
+                f"stage {stage}: the solver claimed the optimum {claimed!r} but its solution has "
+                f"{actual!r}; the stage ran again without a start")
+            self.outcome.runs.append((stage, replace(result, termination="other", status="warning",
+                                                     estimate=estimate,
+                                                     raw_status=f"{result.raw_status} (claim "
+                                                     f"{claimed!r} not met: {actual!r})")))
+            self.forget_start()
+            if self.clock.expired():
+                raise _Stopped(f"time limit reached in stage {stage}", "time_limit")
+            result, left = self._run(stage, objective, gap, cap)
+            if result.proven_optimal and not self.claim_holds(objective, result):
+                result = replace(result, termination="other", status="warning",
+                                 raw_status=f"{result.raw_status} (claimed objective "
+                                 f"{result.objective!r} not met: "
+                                 f"{self.objective_value(objective)!r})")
+        cut = (cap is not None and result.termination == "time_limit" and result.has_solution
+               and (left is None or cap < left))
+        if cut:
+            result = replace(result, raw_status=f"{result.raw_status} (estimate cut at {cap:g} s)")
+        result = replace(result, estimate=estimate)
+        accepted = result.proven_optimal or cut
+        self.outcome.runs.append((stage, result))
+        if result.has_solution:
+            places = self.pm.place_values()
+            # an accepted stage always moves forward; another one (a limit hit) only
+            # replaces the incumbent when its sorted loads are no worse
+            if (accepted or self.outcome.places is None
+                    or self.sorted_loads(places) <= self.sorted_loads(self.outcome.places)):
+                self.outcome.places = places
+                self.outcome.exchanges = self.pm.exchange_values()
+                self.outcome.site_places = self.pm.site_values()
+                self.outcome.milestone_exchanges = self.pm.milestone_exchange_values()
+        if not accepted:
+            if result.termination == "infeasible" and self.outcome.places is not None:
+                raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
+                               "known (numerical trouble); keeping the last solution", "other")
+            raise _Stopped(f"stage {stage}: {result.termination} ({result.raw_status})",
+                           result.termination)
+        return result
+
+    def _run(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
+             gap: float, cap: float | None) -> tuple[RunResult, float | None]:
+        """One solver run of a stage within the clock; (result, seconds left when it began)."""
         left = self.clock.left()
         limit = cap if left is None else (left if cap is None else min(cap, left))
         result = None
@@ -173,27 +230,50 @@ class LeximinDriver:
                 limit = cap if left is None else (left if cap is None else min(cap, left))
         if result is None:
             result = run(self.pm.problem(objective), self.options, limit, gap)
-        if (cap is not None and result.termination == "time_limit" and result.has_solution
-                and (left is None or cap < left)):
-            result = replace(result, termination="optimal", status="ok",
-                             raw_status=f"{result.raw_status} (estimate cut at {cap:g} s)")
-        self.outcome.runs.append((stage, result))
-        if result.has_solution:
-            places = self.pm.place_values()
-            # a proven stage always moves forward; an unproven one (a limit hit) only
-            # replaces the incumbent when its sorted loads are no worse
-            if (result.proven_optimal or self.outcome.places is None
-                    or self.sorted_loads(places) <= self.sorted_loads(self.outcome.places)):
-                self.outcome.places = places
-                self.outcome.exchanges = self.pm.exchange_values()
-                self.outcome.site_places = self.pm.site_values()
-                self.outcome.milestone_exchanges = self.pm.milestone_exchange_values()
-        if not result.proven_optimal:
-            if result.termination == "infeasible" and self.outcome.places is not None:
-                raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
-                               "known (numerical trouble); keeping the last solution")
-            raise _Stopped(f"stage {stage}: {result.termination} ({result.raw_status})")
-        return result
+        return result, left
+
+    @staticmethod
+    def _terms(objective: pulp.LpAffineExpression | pulp.LpVariable | float
+               ) -> list[tuple[pulp.LpVariable, float]]:
+        if isinstance(objective, pulp.LpVariable):
+            return [(objective, 1.0)]
+        if isinstance(objective, pulp.LpAffineExpression):
+            return list(objective.items())
+        return []
+
+    def objective_value(self, objective: pulp.LpAffineExpression | pulp.LpVariable | float
+                        ) -> float:
+        """The objective at the values the variables now hold (the run's solution)."""
+        constant = (float(objective.constant) if isinstance(objective, pulp.LpAffineExpression)
+                    else 0.0 if isinstance(objective, pulp.LpVariable) else float(objective))
+        return constant + sum(float(c) * float(v.varValue or 0.0)
+                              for v, c in self._terms(objective))
+
+    def claim_holds(self, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
+                    result: RunResult) -> bool:
+        """Does the solution the run gave back have the objective the run reports? For an
+        integral objective (whole coefficients on integer variables) exactly, on the whole
+        values the solution is read as; else within 1e-6 relative."""
+        if result.objective is None:
+            return True
+        terms = self._terms(objective)
+        integral = all(v.cat == pulp.LpInteger and float(c).is_integer() for v, c in terms)
+        if integral:
+            actual = sum(int(c) * round(v.varValue or 0.0) for v, c in terms)
+            return abs(actual - result.objective) < 0.5
+        actual_f = self.objective_value(objective)
+        return abs(actual_f - result.objective) <= 1e-6 * (1 + abs(result.objective))
+
+    def forget_start(self) -> None:
+        """Drop the values the variables hold, so that the next run has no MIP start."""
+        variables: set[pulp.LpVariable] = set()
+        for family in self.pm.rows.values():
+            for row in family.values():
+                variables.update(row.keys())
+        if self.session is not None:
+            variables.update(self.session.variables)
+        for v in variables:
+            v.varValue = None
 
     def sorted_loads(self, places: dict[tuple[str, str], int]) -> list[Fraction]:
         """Loads of the loaded municipalities, largest first (the leximin vector)."""
@@ -264,8 +344,9 @@ class LeximinDriver:
             # change the path, never the answer
             try:
                 self.solve(stage, z, gap=ESTIMATE_GAP, cap=ESTIMATE_CAP)
-            except _Stopped:
-                if self.outcome.runs[-1][1].termination != "time_limit" or self.clock.expired():
+            except _Stopped as stop:
+                # (the clock may have run out before the stage began: then no run is recorded)
+                if stop.termination != "time_limit" or self.clock.expired():
                     raise
                 if below is None:  # no solution within the cap: estimate without one
                     self.solve(stage, z, gap=ESTIMATE_GAP)
@@ -477,15 +558,21 @@ class LeximinDriver:
         return sum(places.get((loc.id, g), 0) for g in loc.groups) > 0
 
     def lowest_cost(self) -> None:
-        """Objective 'cost': lowest sum of cost per place per year x places; then fixed."""
+        """Objective 'cost': lowest sum of cost per place per year x places; then fixed at its
+        optimum exactly. Costs are exact decimals: times C, the common denominator of the
+        pool's costs, every coefficient is whole, so the objective is a whole number and
+        ``C cost <= best`` admits the optimum and nothing worse (no tolerance)."""
         pm = self.pm
-        if not any(loc.cost for loc in pm.sites):
+        costs = {loc.id: Fraction(loc.cost) for loc in pm.sites if loc.cost}
+        if not costs:
             return
-        self.solve("objective: lowest cost", pm.site_cost())
+        scale = math.lcm(*(c.denominator for c in costs.values()))
+        whole = {lg: int(costs[lg[0]] * scale) for lg in pm.p if lg[0] in costs}
+        scaled = pulp.LpAffineExpression([(pm.p[lg], c) for lg, c in whole.items()])
+        self.solve("objective: lowest cost", scaled)
         places = self.outcome.site_places or {}
-        best = float(sum((loc.cost * places.get((loc.id, g), 0) for loc in pm.sites if loc.cost
-                          for g in loc.groups), Fraction(0)))
-        pm.add_row("objective", "cost", pm.site_cost() <= best + 1e-7 * (1 + abs(best)))
+        best = sum(c * places.get(lg, 0) for lg, c in whole.items())
+        pm.add_row("objective", "cost", scaled <= best)
 
     def run(self) -> PoolOutcome:
         out = self.outcome
@@ -499,12 +586,15 @@ class LeximinDriver:
             out.status = "optimal"
         except _Stopped as stop:
             out.message = stop.message
+            out.stopped = stop.termination
             first = out.runs[0][1] if out.runs else None
             if out.places is None:
                 infeasible = first is not None and first.termination == "infeasible"
                 out.status = "infeasible" if infeasible else "error"
                 if infeasible:
                     out.message = "no proposal covers every task of this pool"
+                elif stop.termination == "time_limit":
+                    out.message = f"time limit reached before a proposal was found ({stop.message})"
             else:
                 out.status = "feasible"
         return out

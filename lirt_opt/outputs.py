@@ -94,6 +94,7 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
         "solver": {"name": result.solver, "version": result.solver_version,
                    "time_limit": result.time_limit},
         "termination": result.termination,
+        "proven": result.proven,
         "mip_gap": result.mip_gap,
         "solve_seconds": round(result.solve_seconds, 3),
         "solver_runs": result.solver_runs,
@@ -107,6 +108,7 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
             for c in result.check.covers],
         "levels": [{"pool": o.pool.id, "load": str(lv.load), "municipalities": lv.through - lv.above}
                    for o in result.outcomes for lv in o.levels],
+        "stages": result.stages(),
         "input_sha256": inst.input_sha256,
         "files_read": list(inst.files_read),
         "warnings": [str(p) for p in inst.warnings],

@@ -69,13 +69,34 @@ class SolveResult:
         return sum(len(o.runs) for o in self.outcomes)
 
     @property
+    def proven(self) -> bool:
+        """Every stage of every pool proven (optimal with no gap), or no proposal can exist
+        (infeasible, which the solver proves). False on a time limit or any unproven stage."""
+        if self.status == "infeasible":
+            return True
+        return (self.status == "optimal" and bool(self.outcomes)
+                and all(o.status == "optimal" for o in self.outcomes))
+
+    @property
     def mip_gap(self) -> float | None:
-        """0 when every stage was proven optimal; else the gap of the run that stopped."""
-        gaps = [r.mip_gap for o in self.outcomes for _, r in o.runs if not r.proven_optimal]
+        """0 when every stage was proven optimal; else the gap of the run that stopped (None:
+        not known). Estimates (a gap or time cap allowed on purpose) do not count: no answer
+        rests on them."""
+        if not self.outcomes:
+            return None
+        gaps = [r.mip_gap for o in self.outcomes for _, r in o.runs
+                if not r.estimate and not r.proven]
+        if not gaps and self.proven:
+            return 0.0
         known = [g for g in gaps if g is not None]
-        if not gaps:
-            return 0.0 if self.outcomes else None
         return max(known) if known else None
+
+    def stages(self) -> list[dict[str, object]]:
+        """Every solver run, per pool and stage: what the solver said and whether it counts
+        as proven (summary.json ``stages``; no seconds: same input, same summary)."""
+        return [{"pool": o.pool.id, "stage": stage, "termination": r.termination,
+                 "proven": r.proven, "estimate": r.estimate, "mip_gap": r.mip_gap}
+                for o in self.outcomes for stage, r in o.runs]
 
     def proposal_frame(self) -> pd.DataFrame:
         if self.proposal is None:
@@ -112,11 +133,11 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
     statuses = {o.status for o in outcomes}
     if "infeasible" in statuses:
         return "infeasible", "infeasible"
+    limited = any(o.stopped == "time_limit" for o in outcomes)
     if "error" in statuses:
-        return "error", "error"
+        return "error", "time_limit" if limited else "error"
     if statuses == {"optimal"}:
         return "optimal", "optimal"
-    limited = any(r.termination == "time_limit" for o in outcomes for _, r in o.runs)
     return "feasible", "time_limit" if limited else "other"
 
 
@@ -156,7 +177,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
                          time_limit=time_limit, solve_seconds=0.0, outcomes=tuple(outcomes),
                          timings=timings)
     if status == "infeasible":
-        result.diagnosis = diagnose(instance, options, repairs=repairs)
+        # the same clock: the diagnosis gets what is left of --time-limit, not a new one
+        result.diagnosis = diagnose(instance, options, repairs=repairs, clock=clock)
         result.message = "no closing proposal exists"
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")
