@@ -232,14 +232,18 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 @click.option("--share", "shares", multiple=True, metavar="GROUP=P/Q",
               help="A group's share of each municipality's total, rounded half up "
                    "(e.g. amv=8140/96000). Repeatable.")
+@click.option("--also", "also", multiple=True, metavar="GROUP=N",
+              help="A further group with a task of its own: N places apportioned by population "
+                   "on their own (largest remainder), e.g. status=1263. Repeatable.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write targets.csv here (atomically) instead of to stdout.")
 @guarded
 def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
-              out: Path | None) -> int:
-    """Targets by population: largest remainder (ties to the lower code), then group shares."""
+              also: tuple[str, ...], out: Path | None) -> int:
+    """Targets by population: largest remainder (ties to the lower code), then group shares;
+    ``--also`` groups are apportioned on their own."""
     from ..errors import Problems
-    from ..keys import targets_by_population
+    from ..keys import largest_remainder, targets_by_population
     from ..read import decode, read_csv_text, read_input
     from ..validate import check_municipalities
 
@@ -258,11 +262,22 @@ def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[s
             parsed.append((group.strip(), Fraction(value.strip())))
         except (ValueError, ZeroDivisionError):
             raise click.BadParameter(f"{s!r}: expected GROUP=P/Q", param_hint="--share") from None
+    extra: list[tuple[str, int]] = []
+    for s in also:
+        group, _, value = s.partition("=")
+        if not group.strip() or not value.strip().isdigit():
+            raise click.BadParameter(f"{s!r}: expected GROUP=N (a whole number)", param_hint="--also")
+        extra.append((group.strip(), int(value.strip())))
+    groups = [rest_group] + [g for g, _ in parsed] + [g for g, _ in extra]
+    if len(set(groups)) < len(groups):
+        raise click.BadParameter(f"a group is named twice: {', '.join(groups)}")
     if rows is None or any(p.severity == "error" for p in problems):
         raise InvalidInstance(problems)
-    targets = targets_by_population(total, {r.get("code"): r.get("population") for r in rows},
-                                    rest_group, parsed)
-    groups = [rest_group] + [g for g, _ in parsed]
+    populations = {r.get("code"): r.get("population") for r in rows}
+    targets = targets_by_population(total, populations, rest_group, parsed)
+    for group, n in extra:
+        for code, places in largest_remainder(n, populations).items():
+            targets[code, group] = places
     text_out = csv_text(["municipality", "group", "target"],
                         ([c, g, targets[c, g]] for c in sorted({c for c, _ in targets})
                          for g in groups))
