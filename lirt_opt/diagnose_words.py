@@ -218,8 +218,25 @@ def change_words(ch: Mapping[str, Any], lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------- everything
+# keys whose text values may be group ids (rules, shortfall parts, repairs, margins)
+_GROUP_KEYS = ("group", "from", "to")
+
+
+def with_labels(data: Any, labels: Mapping[str, str]) -> Any:
+    """``data`` with every group id under a key of ``_GROUP_KEYS`` replaced by its label, for
+    words only (diagnosis.json keeps the ids; ``group_labels`` maps them)."""
+    if isinstance(data, Mapping):
+        return {k: (labels.get(v, v) if k in _GROUP_KEYS and isinstance(v, str)
+                    else with_labels(v, labels)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [with_labels(v, labels) for v in data]
+    return data
+
+
 def lines(data: Mapping[str, Any], lang: str) -> list[str]:
-    """The whole diagnosis in words."""
+    """The whole diagnosis in words (groups by their labels when ``group_labels`` is given)."""
+    if data.get("group_labels"):
+        data = with_labels(data, data["group_labels"])
     out: list[str] = []
     rules = data.get("rules", {})
     if not data.get("complete", True) and data.get("message"):

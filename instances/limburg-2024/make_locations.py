@@ -47,44 +47,44 @@ def main() -> None:
             nonlocal n
             n += 1
             rows.append([f"{code}-{n}", code, groups, max(capacity, 1), available_from, status,
-                         min_size, available_until, cost, f"illustrative: {what}, {name}"])
+                         min_size, available_until, cost, f"illustratief: {what}, {name}"])
 
         if code == "GM0983":  # Venlo: a large existing site, beyond its own task
-            site("asylum", 600, "existing", "large existing reception centre", cost=19000)
+            site("asylum", 600, "existing", "groot bestaand opvangcentrum", cost=19000)
         elif code not in NO_EXISTING:
-            site("asylum", round(0.5 * a), "existing", "existing reception location", cost=20000)
-        site("asylum", round(0.45 * a), "planned", "planned reception location",
+            site("asylum", round(0.5 * a), "existing", "bestaande opvanglocatie", cost=20000)
+        site("asylum", round(0.45 * a), "planned", "geplande opvanglocatie",
              available_from="2024-12-01", min_size=str(min(20, round(0.2 * a)) or 1), cost=22000)
-        site("asylum|amv", round(0.35 * (a + v)), "candidate", "candidate site for adults or minors",
+        site("asylum|amv", round(0.35 * (a + v)), "candidate", "kandidaatlocatie voor volwassenen of minderjarigen",
              available_from="2025-05-01", min_size=str(min(15, round(0.1 * (a + v))) or 1),
              cost=24000)
-        site("amv", max(8, round(1.2 * v)), "candidate", "small-scale site for minors",
+        site("amv", max(8, round(1.2 * v)), "candidate", "kleinschalige locatie voor minderjarigen",
              available_from="2024-11-01", min_size="8" if v >= 8 else "", cost=30000)
         if a + v >= 200:
-            site("asylum", round(0.5 * a), "candidate", "lasting large site (former office)",
+            site("asylum", round(0.5 * a), "candidate", "duurzame grote locatie (voormalig kantoor)",
                  available_from="2025-06-01", min_size="50", available_until="2035-12-31",
                  cost=21000)
         if code in TEMPORARY:
-            site("asylum", round(0.25 * a), "planned", "temporary site in a hotel",
+            site("asylum", round(0.25 * a), "planned", "tijdelijke locatie in een hotel",
                  available_from="2024-10-01", available_until="2026-06-30", cost=35000)
         if code in LATE:
-            site("asylum", round(0.4 * a), "planned", "site that opens after the deadline",
+            site("asylum", round(0.4 * a), "planned", "locatie die na de peildatum opengaat",
                  available_from="2025-09-01", min_size="50", cost=21000)
         # Ukrainian displaced persons: municipal reception in use since 2022
         if code in LARGE_UKRAINE:
-            site("ukraine", round(1.25 * u), "existing", "municipal reception of Ukrainians",
+            site("ukraine", round(1.25 * u), "existing", "gemeentelijke opvang Oekraïners",
                  cost=15000)
         elif code == VENLO:
-            site("ukraine", u, "existing", "municipal reception of Ukrainians", cost=15000)
+            site("ukraine", u, "existing", "gemeentelijke opvang Oekraïners", cost=15000)
         else:
-            site("ukraine", round(0.7 * u), "existing", "municipal reception of Ukrainians",
+            site("ukraine", round(0.7 * u), "existing", "gemeentelijke opvang Oekraïners",
                  cost=15000)
-            site("ukraine", round(0.5 * u), "planned", "planned reception of Ukrainians",
+            site("ukraine", round(0.5 * u), "planned", "geplande opvang Oekraïners",
                  available_from="2024-10-01", cost=16000)
         # status holders: housing in two tranches
-        site("status", round(0.7 * s), "planned", "housing for status holders (first tranche)",
+        site("status", round(0.7 * s), "planned", "woningen voor statushouders (eerste tranche)",
              available_from="2024-12-01", cost=12000)
-        site("status", round(0.6 * s), "candidate", "housing for status holders (second tranche)",
+        site("status", round(0.6 * s), "candidate", "woningen voor statushouders (tweede tranche)",
              available_from="2025-04-01", cost=13000)
     with open(HERE / "locations.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

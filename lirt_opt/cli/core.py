@@ -11,6 +11,7 @@ import click
 
 from .. import api, schema
 from ..errors import InvalidInstance, LirtError, Problem
+from ..i18n import fmt_number, t
 from ..outputs import SUMMARY_JSON, atomic_write, csv_text, default_out_dir, write_result_files
 from ..overrides import Override, parse_label
 from ..resultdir import moved, prepare, replace_folder
@@ -18,6 +19,7 @@ from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
     EXIT_OK,
+    exchange_lines,
     fmt_load,
     guarded,
     instance_argument,
@@ -25,7 +27,7 @@ from .common import (
     main,
     milestone_lines,
     print_problems,
-    region_rows,
+    region_table,
     scenario_option,
     site_lines,
     solver_option,
@@ -128,29 +130,31 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
         written = moved(written, fresh, out)
     if quiet:
         if result.status == "error":
-            click.echo(f"error: {result.message}", err=True)
+            click.echo(t("solve.error", lang, message=result.message), err=True)
         return result.exit_code
-    title = inst.name + (f" (scenario {inst.scenario.name})" if inst.scenario else "")
-    click.echo(f"{title}: {result.status} — {result.solver} {result.solver_version}, "
-               f"{result.solve_seconds:.2f} s, {result.solver_runs} solver runs")
+    title = (t("solve.title.scenario", lang, name=inst.name, scenario=inst.scenario.name)
+             if inst.scenario else inst.name)
+    click.echo(t("solve.title", lang, title=title, status=t(f"solve.status.{result.status}", lang),
+                 solver=result.solver, version=result.solver_version,
+                 seconds=fmt_number(result.solve_seconds, lang, 2),
+                 runs=fmt_number(result.solver_runs, lang)))
     if result.proposal is not None:
-        click.echo(table(["region", "municipalities", "target", "places", "max load", "min load"],
-                         region_rows(inst, dict(result.proposal.places), result.loads),
-                         right=[False, True, True, True, True, True]))
-        for line in site_lines(result) + milestone_lines(result):
+        click.echo(region_table(inst, dict(result.proposal.places), result.loads, lang))
+        for line in exchange_lines(result, lang) + site_lines(result, lang) + milestone_lines(
+                result, lang):
             click.echo(line)
         if result.status == "feasible":
-            click.echo(f"warning: not proven balanced ({result.termination}): {result.message}",
-                       err=True)
-        click.echo("check: every rule holds (verified with plain arithmetic)")
+            click.echo(t("solve.not_proven", lang, termination=result.termination,
+                         message=result.message), err=True)
+        click.echo(t("solve.checked", lang))
     elif result.status == "infeasible" and result.diagnosis is not None:
-        for line in site_lines(result):
+        for line in site_lines(result, lang):
             click.echo(line)
         for line in diagnosis_lines(result.diagnosis, lang):
             click.echo(line)
     else:
-        click.echo(f"error: {result.message}", err=True)
-    click.echo("written: " + ", ".join(str(p) for p in written))
+        click.echo(t("solve.error", lang, message=result.message), err=True)
+    click.echo(t("solve.written", lang, files=", ".join(str(p) for p in written)))
     return result.exit_code
 
 
