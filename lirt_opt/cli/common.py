@@ -95,17 +95,19 @@ def exchange_lines(result: Any, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     if result.proposal is None or not inst.exchanges:
         return []
     label = {g.id: g.label for g in inst.groups}
+    names = {m.code: m.name for m in inst.municipalities}  # pool = municipality: its name
     flows = [f for f in result.proposal.exchanges if f.places]
     if not flows:
         return [t("solve.exchanges.none", lang)]
     out = [t("solve.exchanges", lang)]
     for f in sorted(flows, key=lambda f: (f.pool, f.date is not None, f.date or "", -f.credited,
                                           f.source, f.target)):
-        values = dict(pool=f.pool, credited=fmt_exact(f.credited, lang),
+        values = dict(pool=names.get(f.pool, f.pool), credited=fmt_exact(f.credited, lang),
                       places=fmt_exact(f.places, lang), source=label.get(f.source, f.source),
                       to=label.get(f.target, f.target))
         if f.date is None:
-            out.append(t("solve.exchange", lang, **values))
+            one = ".one" if f.places == 1 and f.credited == 1 else ""
+            out.append(t("solve.exchange" + one, lang, **values))
         else:
             out.append(t("solve.exchange.date", lang, date=f.date.isoformat(), **values))
     return out

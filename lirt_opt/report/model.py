@@ -290,7 +290,9 @@ def _pools_section(data: ProposalData, lang: str) -> Section:
                _col("places", NUM, lang), _col("exchanged_out", NUM, lang),
                _col("credited", NUM, lang), _col("covered", NUM, lang),
                _col("margin", SIGNED, lang)]
-    rows = [[p.get("pool"), data.group_label(str(p.get("group"))), p.get("target"), p.get("places"),
+    names = {code: name for code, name, _ in data.municipalities}  # pool = municipality
+    rows = [[names.get(str(p.get("pool")), p.get("pool")), data.group_label(str(p.get("group"))),
+             p.get("target"), p.get("places"),
              p.get("exchanged_out"), p.get("credited"), p.get("covered"), p.get("margin")]
             for p in data.pools]
     return Section("pools", t("report.pools", lang)).table(
@@ -300,7 +302,9 @@ def _pools_section(data: ProposalData, lang: str) -> Section:
 def _exchanges_section(data: ProposalData, lang: str) -> Section:
     columns = [_col("pool", TEXT, lang), _col("from", TEXT, lang), _col("to", TEXT, lang),
                _col("places", NUM, lang), _col("credited", NUM, lang)]
-    flows = [e for e in data.exchanges if e.get("places") not in (0, "0", None, "")]
+    names = {code: name for code, name, _ in data.municipalities}  # pool = municipality
+    flows = [{**e, "pool": names.get(str(e.get("pool")), e.get("pool"))} for e in data.exchanges
+             if e.get("places") not in (0, "0", None, "")]
     rows = [[e.get("pool"), data.group_label(str(e.get("from"))),
              data.group_label(str(e.get("to"))), e.get("places"), e.get("credited")]
             for e in flows]
