@@ -88,6 +88,7 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
         "closing": result.closing,
         "instance": {"name": inst.name, "path": str(inst.path), "pool": inst.pool,
                      "deadline": inst.deadline.isoformat() if inst.deadline else None},
+        "groups": [{"id": g.id, "label": g.label, "weight": number(g.weight)} for g in inst.groups],
         "scenario": None if sc is None else {
             "name": sc.name, "file": sc.file, "description": sc.description, "sha256": sc.sha256,
             "overrides": list(sc.overrides), "options": list(sc.options)},
@@ -136,9 +137,10 @@ def sites_summary(result: SolveResult) -> dict[str, Any]:
     """Counts of existing, newly opened and non-counting sites, and every exclusion's reason."""
     inst = result.instance
     assert inst.locations is not None
-    reasons = [{"id": loc.id, "municipality": loc.municipality, "reason": why}
+    reasons = [{"id": loc.id, "name": loc.label, "municipality": loc.municipality,
+                "reason": inst.site_counts(loc)[1], "why": {"key": why[0], "values": why[1]}}
                for loc in sorted(inst.locations, key=lambda loc: loc.id)
-               for counts, why in [inst.site_counts(loc)] if not counts]
+               for why in [inst.site_exclusion(loc)] if why is not None]
     summary: dict[str, Any] = {
         "total": len(inst.locations),
         "existing": sum(1 for loc in inst.locations if loc.status == "existing"),
@@ -163,7 +165,7 @@ def site_rows(result: SolveResult) -> list[list[Any]]:
         total = s.total if s.counts else (loc.capacity if s.opened else 0)
         rows.append([s.id, s.municipality, "|".join(s.groups), s.status,
                      "true" if s.opened else "false", total, "true" if s.counts else "false",
-                     s.reason, "|".join(f"{g}:{n}" for g, n in s.places.items())])
+                     s.reason, "|".join(f"{g}:{n}" for g, n in s.places.items()), loc.name])
     return rows
 
 

@@ -34,7 +34,7 @@ SITES_CSV = "sites.csv"
 PROPOSAL_COLUMNS = ("municipality", "name", "region", "group", "target", "places")
 EXCHANGE_COLUMNS = ("pool", "from", "to", "places", "credited", "date")
 SITE_COLUMNS = ("id", "municipality", "groups", "status", "opened", "places", "counts", "reason",
-                "places_by_group")
+                "places_by_group", "name")
 
 
 @dataclass(frozen=True)
@@ -454,7 +454,7 @@ def read_proposal(directory: str | Path, instance: Instance
     sites: list[SitePlaces] | None = None
     if instance.locations is not None:
         sites = []
-        for row in _read_table(d / SITES_CSV, SITE_COLUMNS):
+        for row in _read_table(d / SITES_CSV, SITE_COLUMNS, optional=("name",)):
             where = f"{SITES_CSV}:{row.line}"
             opened, counts = _flag(row.get("opened")), _flag(row.get("counts"))
             split: dict[str, int] = {}
