@@ -141,6 +141,13 @@ def text(key: str, lang: str = "nl", **values: Any) -> str:
     return t(key, lang, **values)
 
 
+def fmt_number(x: Any, lang: str = "nl", decimals: int = 0) -> str:
+    """A number as people read it: 5.662 / 1,445 (nl), 5,662 / 1.445 (en)."""
+    from .i18n import fmt_number as fmt
+
+    return fmt(x, lang, decimals)
+
+
 def catalogue(prefix: str, lang: str = "nl") -> dict[str, str]:
     """Every text of the catalogue whose key starts with ``prefix``, in ``lang``."""
     from .i18n import catalogue as texts
