@@ -3,8 +3,10 @@
 Every request has its own thread; solves run in the sessions' workers (session.py),
 so a page load or a state request never waits for a solve. The page and its script
 and style come from ``static/`` in the package (no network; the Content-Security-
-Policy allows nothing but this server). Bad input gets 400 with the field and the
-message in the chosen language; the state is left as it was.
+Policy allows nothing but this server). A what-if with bad input is refused with
+``{"ok": false, "field": ..., "message": ...}`` (the message in the chosen language)
+and the state is left as it was; a request that cannot be read gets 400, an unknown
+session 404.
 
     GET  /                       the page
     GET  /static/<file>          its script and style
@@ -97,8 +99,8 @@ class Handler(BaseHTTPRequestHandler):
             handle()
         except BadRequest as exc:
             self._json(exc.status, {"field": exc.field, "message": exc.message})
-        except WhatIfError as exc:
-            self._json(400, {"field": exc.field, "message": exc.message})
+        except WhatIfError as exc:  # a refused what-if is an answer, not a failed request
+            self._json(200, {"ok": False, "field": exc.field, "message": exc.message})
         except (BrokenPipeError, ConnectionResetError):
             pass
         except Exception as exc:  # a defect: say so, keep serving, keep the state

@@ -92,7 +92,7 @@ async function post(path, body, form) {
   showBusy(true);
   const reply = await call("POST", path, Object.assign({ session: SESSION }, body));
   if (form) for (const e of form.querySelectorAll(".err")) e.textContent = "";
-  if (!reply.ok) {
+  if (!reply.ok || reply.data.ok === false) {
     timing.clicked = null;
     showBusy(STATE && STATE.job);
     const target = form || document;
@@ -191,12 +191,6 @@ function renderView(view, base) {
   refreshForms(view);
 }
 
-function totalPlaces(m) {
-  let sum = 0;
-  for (const g of Object.values(m.groups)) { if (g.places === null) return null; sum += g.places; }
-  return sum;
-}
-
 function loadRange(view, baseBy) {
   const xs = [];
   for (const m of view.municipalities) { if (m.load !== null) xs.push(m.load); const b = baseBy[m.code]; if (b && b.load !== null) xs.push(b.load); }
@@ -221,7 +215,9 @@ function renderMap(view, baseBy) {
     const v = byCode[m.code];
     const share = v.load === null ? 0 : Math.min(1, Math.max(0, (v.load - range[0]) / (range[1] - range[0])));
     const light = 88 - 45 * share;
-    const cls = deltaClass(totalPlaces(v), totalPlaces(baseBy[m.code] || v));
+    const b = baseBy[m.code] || v;
+    const moved = Object.keys(v.groups).some((g) => v.groups[g].places !== b.groups[g].places);
+    const cls = deltaClass(v.load, b.load) || (moved ? "moved" : "");
     const g = sv("g", { transform: `translate(${m.col * (size + gap)},${m.row * (size + gap)})` });
     const rect = sv("rect", { class: "tile " + cls, "data-code": m.code, width: size, height: size, rx: 4,
       fill: `hsl(210, 45%, ${light}%)` });
