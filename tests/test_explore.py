@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INSTANCES, LIMBURG
 from lirt_opt.explore import tiles
 from lirt_opt.explore.server import start
 from lirt_opt.explore.session import Explorer
 from lirt_opt.explore.view import site_reason
+
+from conftest import INSTANCES, LIMBURG
 
 GENNEP, VENLO = "GM0907", "GM0983"
 NOORD = {"GM0889", "GM0893", "GM0907", "GM0944", "GM0983", "GM0984", "GM1507", "GM1894"}
@@ -76,7 +77,7 @@ def served(tmp_path_factory):
     inst = limburg_without_sites(tmp_path_factory.mktemp("explore"))
     explorer = Explorer(inst, lang="en")
     explorer.warm()
-    server, thread = start(explorer, port=0)
+    server, _ = start(explorer, port=0)
     yield inst, server
     server.shutdown()
     server.server_close()
@@ -129,7 +130,7 @@ def test_an_impossible_pair_of_bounds_is_refused(served):
     c = Client(server.url)
     c.settled()
     assert c.whatif(kind="bound", municipality=VENLO, group="asylum", op="min", value="500")[0] == 200
-    code, reply = c.whatif(kind="bound", municipality=VENLO, group="asylum", op="cap", value="400")
+    _, reply = c.whatif(kind="bound", municipality=VENLO, group="asylum", op="cap", value="400")
     assert reply["ok"] is False and reply["field"] == "value" and "500" in reply["message"]
     assert len(c.state()["steps"]) == 2
 

@@ -13,7 +13,6 @@ import time
 import urllib.request
 
 import pytest
-
 from test_explore import GENNEP, limburg_without_sites
 from test_report_browser import ARTIFACTS, browser
 

@@ -10,8 +10,7 @@ import click
 
 from .. import api
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .common import EXIT_INVALID, EXIT_OK, guarded, instance_argument, main, scenario_option, \
-    solver_option
+from .common import EXIT_INVALID, EXIT_OK, guarded, instance_argument, main, scenario_option, solver_option
 
 
 @main.command()

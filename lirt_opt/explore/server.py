@@ -23,6 +23,7 @@ session 404.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -57,7 +58,7 @@ class Handler(BaseHTTPRequestHandler):
     server: ExplorerServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the base's name)
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
@@ -107,11 +108,9 @@ class Handler(BaseHTTPRequestHandler):
             if self.server.verbose:
                 import traceback
                 traceback.print_exc()
-            try:
+            with contextlib.suppress(OSError):
                 self._json(500, {"field": "", "message": self._text("err.internal",
                                                                      why=type(exc).__name__)})
-            except OSError:
-                pass
 
     def _get(self) -> None:
         url = urlparse(self.path)
@@ -211,7 +210,7 @@ class ExplorerServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), int(self.server_address[1])
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         return f"http://{shown}:{port}/"
 

@@ -15,6 +15,7 @@ what-ifs, each step one scenario overlay; solves off the request threads.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import secrets
 import tempfile
@@ -93,10 +94,8 @@ class Explorer:
     def warm(self) -> threading.Thread:
         """Solve the base in the background (the first page shows its progress)."""
         def run() -> None:
-            try:
+            with contextlib.suppress(Exception):  # a session's worker says what went wrong
                 self.solve(self.base_step, None)
-            except Exception:  # noqa: S110  (a session's worker says what went wrong)
-                pass
         thread = threading.Thread(target=run, name="explore-base", daemon=True)
         thread.start()
         return thread

@@ -63,6 +63,17 @@ def site_reason(instance: Instance, loc: Location, lang: str) -> str:
     return say("small", capacity=loc.capacity, minimum=rule.min_places)
 
 
+def pool_names(instance: Instance, lang: str) -> Any:
+    """A pool's name for people: the region, the municipality's name, or the province."""
+    def name(pool: str) -> str:
+        if instance.pool == "municipality":
+            return instance.municipality(pool).name
+        if instance.pool == "province":
+            return api.text("explore.pool.province", lang)
+        return pool
+    return name
+
+
 def _status_text(result: SolveResult, lang: str) -> str:
     return api.text(f"explore.status.{result.status}", lang)
 
@@ -94,18 +105,19 @@ def build(result: SolveResult, site_names: Mapping[str, str], lang: str) -> dict
     view["municipalities"] = munis
     view["max_load"] = None if result.max_load is None else round(float(result.max_load), 6)
     label = {g.id: g.label for g in inst.groups}
+    pool_name = pool_names(inst, lang)
     view["exchanges_allowed"] = [{"from": ex.source, "to": ex.target, "rate": float(ex.rate),
                                   "from_label": label[ex.source], "to_label": label[ex.target]}
                                  for ex in inst.exchanges]
     view["import_shares"] = [{"group": g.id, "label": g.label,
                               "share": float(g.max_import_share)} for g in inst.groups]
     if result.check is not None and prop is not None:
-        view["covers"] = [{"pool": c.pool, "group": c.group, "group_label": label[c.group],
+        view["covers"] = [{"pool": pool_name(c.pool), "group": c.group, "group_label": label[c.group],
                            "target": c.target, "places": float(c.places),
                            "exchanged_out": float(c.exchanged_out),
                            "credited": float(c.credited), "margin": float(c.margin)}
                           for c in result.check.covers]
-        view["exchanges"] = [{"pool": f.pool, "from_label": label[f.source],
+        view["exchanges"] = [{"pool": pool_name(f.pool), "from_label": label[f.source],
                               "to_label": label[f.target], "places": float(f.places),
                               "credited": float(f.credited),
                               "date": f.date.isoformat() if f.date else None}
@@ -147,6 +159,7 @@ def _diagnosis(result: SolveResult, lang: str) -> dict[str, Any]:
     data = diag.as_dict()
     words = api.diagnosis_words(data, lang)
     label = {g.id: g.label for g in result.instance.groups}
+    pool_name = pool_names(result.instance, lang)
     found = (data.get("repairs") or {}).get("found") or []
     repairs = []
     for r, w in zip(found, words["repairs"]):
@@ -154,7 +167,7 @@ def _diagnosis(result: SolveResult, lang: str) -> dict[str, Any]:
                         "max_load": None if r.get("max_load") is None
                         else round(float(Fraction(r["max_load"])), 6)})
     return {"shortfall_total": data["shortfall"]["total"],
-            "shortfall": [{"pool": p["pool"], "group_label": label.get(p["group"], p["group"]),
+            "shortfall": [{"pool": pool_name(p["pool"]), "group_label": label.get(p["group"], p["group"]),
                            "target": p["target"], "places": p["places"],
                            "task_units": p["task_units"]} for p in data["shortfall"]["by_pool"]],
             "bottlenecks": words["bottlenecks"], "repairs": repairs, "lines": words["lines"]}

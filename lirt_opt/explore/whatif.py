@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .. import api

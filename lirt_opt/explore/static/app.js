@@ -216,7 +216,8 @@ function renderMap(view, baseBy) {
     const share = v.load === null ? 0 : Math.min(1, Math.max(0, (v.load - range[0]) / (range[1] - range[0])));
     const light = 88 - 45 * share;
     const b = baseBy[m.code] || v;
-    const moved = Object.keys(v.groups).some((g) => v.groups[g].places !== b.groups[g].places);
+    const moved = Object.keys(v.groups).some((g) => v.groups[g].places !== null && b.groups[g].places !== null &&
+      v.groups[g].places !== b.groups[g].places);
     const cls = deltaClass(v.load, b.load) || (moved ? "moved" : "");
     const g = sv("g", { transform: `translate(${m.col * (size + gap)},${m.row * (size + gap)})` });
     const rect = sv("rect", { class: "tile " + cls, "data-code": m.code, width: size, height: size, rx: 4,
@@ -301,7 +302,7 @@ function renderPlaces(view, baseBy) {
       target += g.target; places += g.places || 0;
       baseSum += (baseBy[m.code] && baseBy[m.code].groups[gid].places) || 0;
     }
-    const d = places - baseSum;
+    const d = view.closing || view.status !== "infeasible" ? places - baseSum : 0;
     body.append(el("tr", { class: "region", "data-region": region },
       el("td", { colspan: 2, text: T("total", { name: region }) }), el("td", { class: "num", text: fmt(target) }),
       el("td", { class: "num", text: view.closing || view.status !== "infeasible" ? fmt(places) : T("none") }),
