@@ -88,6 +88,18 @@ def places(view: dict) -> dict[tuple[str, str], int]:
     return {(m["code"], g): v["places"] for m in view["municipalities"] for g, v in m["groups"].items()}
 
 
+def solved_and_checked(run_cli, inst: Path, text: str, tmp_path: Path) -> dict[tuple[str, str], int]:
+    """`lirt-opt solve --scenario` on a saved scenario text, then `check`: the places written."""
+    file = tmp_path / "saved.toml"
+    file.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("solve", inst, "--scenario", file, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert run_cli("check", inst, out).exit_code == 0
+    with open(out / "proposal.csv", newline="", encoding="utf-8") as fh:
+        return {(r["municipality"], r["group"]): int(r["places"]) for r in csv.DictReader(fh)}
+
+
 def test_cap_resolves_and_moves_places_within_the_pool(served):
     _, server = served
     c = Client(server.url)
@@ -195,15 +207,7 @@ def test_saved_scenario_solves_to_the_proposal_shown(served, run_cli, tmp_path):
     text = c.text(f"api/scenario?session={c.session}")
     data = tomllib.loads(text)
     assert data["groups"]["asylum"]["max_import_share"] == 0.025
-    file = tmp_path / "saved.toml"
-    file.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    result = run_cli("solve", inst, "--scenario", file, "--out", out)
-    assert result.exit_code == 0, result.output
-    with open(out / "proposal.csv", newline="", encoding="utf-8") as fh:
-        written = {(r["municipality"], r["group"]): int(r["places"]) for r in csv.DictReader(fh)}
-    assert written == places(shown)
-    assert run_cli("check", inst, out).exit_code == 0
+    assert solved_and_checked(run_cli, inst, text, tmp_path) == places(shown)
     # and loading the saved file in a new session gives the same proposal
     d = Client(server.url)
     d.settled()

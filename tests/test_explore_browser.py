@@ -7,13 +7,12 @@ leaves 127.0.0.1. Screenshots of every step go to tests/artifacts/ (git-ignored)
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 import urllib.request
 
 import pytest
-from test_explore import GENNEP, limburg_without_sites
+from test_explore import GENNEP, limburg_without_sites, solved_and_checked
 from test_report_browser import ARTIFACTS, browser
 
 from lirt_opt.explore.server import start
@@ -120,15 +119,7 @@ def test_a_meeting_in_headless_chromium(tmp_path, run_cli):
         href = driver.find_element(By.ID, "save").get_attribute("href")
         with urllib.request.urlopen(href, timeout=30) as r:
             text = r.read().decode()
-        saved = tmp_path / "saved.toml"
-        saved.write_text(text, encoding="utf-8")
-        out = tmp_path / "out"
-        result = run_cli("solve", inst, "--scenario", saved, "--out", out)
-        assert result.exit_code == 0, result.output
-        with open(out / "proposal.csv", newline="", encoding="utf-8") as fh:
-            written = {(r["municipality"], r["group"]): int(r["places"]) for r in csv.DictReader(fh)}
-        assert written == shown
-        assert run_cli("check", inst, out).exit_code == 0
+        assert solved_and_checked(run_cli, inst, text, tmp_path) == shown
 
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         assert errors == []

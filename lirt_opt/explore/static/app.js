@@ -18,10 +18,12 @@ function T(key, params) {
   for (const [k, v] of Object.entries(params || {})) text = text.split("{" + k + "}").join(String(v));
   return text;
 }
+const FORMATS = {};
 function fmt(x, decimals) {
   if (x === null || x === undefined) return T("none");
   const d = decimals || 0;
-  return new Intl.NumberFormat(NF, { minimumFractionDigits: d, maximumFractionDigits: d }).format(x);
+  if (!FORMATS[d]) FORMATS[d] = new Intl.NumberFormat(NF, { minimumFractionDigits: d, maximumFractionDigits: d });
+  return FORMATS[d].format(x);
 }
 function fmtLoad(x) { return fmt(x, 3); }
 function el(tag, attrs, ...children) {
