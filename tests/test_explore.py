@@ -299,3 +299,17 @@ def test_every_site_that_does_not_count_has_its_reason_in_words():
             if not counts:
                 words = site_reason(inst, loc, "nl")
                 assert words and "{" not in words
+
+
+def test_serve_refuses_bad_input_and_a_taken_port_with_exit_2(run_cli, tmp_path):
+    import socket
+
+    result = run_cli("serve", tmp_path / "nothing", "--no-browser")
+    assert result.exit_code == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run_cli("serve", INSTANCES / "small" / "late-site", "--port", port, "--no-browser",
+                         "--lang", "en")
+    assert result.exit_code == 2 and f"Port {port} is already in use" in result.output
