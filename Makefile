@@ -9,7 +9,7 @@ SCENARIO := $(INSTANCE)/scenarios/zuid-leans-on-exchange.toml
 OUT      ?= out
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test bench bench-full lint typecheck docs clean
+.PHONY: demo explore test bench bench-full lint typecheck docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: $(STAMP)
 	$(BIN)/lirt-opt check $(INSTANCE) $(OUT)/limburg-2024--zuid-leans-on-exchange
 	@echo
 	$(BIN)/python -m lirt_opt.demo $(OUT)/limburg-2024 $(OUT)/limburg-2024--zuid-leans-on-exchange
+
+## explore: the explorer on Limburg in the browser (Ctrl-C stops it)
+explore: $(STAMP)
+	$(BIN)/lirt-opt serve $(INSTANCE)
 
 ## test: the whole test suite
 test: $(STAMP)

@@ -7,8 +7,9 @@ solutions is checked by the independent verifier before anyone sees it.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from .balance import PoolOutcome, balance_pool
 from .diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
 from .extract import Proposal, extract
-from .instance import Instance
+from .instance import Instance, Pool
 from .model import build_pool_model
 from .solver import Clock, SolverOptions, solver_label, solver_version
 from .verify import CheckReport, check
@@ -141,15 +142,34 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
     return "feasible", "time_limit" if limited else "other"
 
 
+def pool_fingerprint(instance: Instance, pool: Pool, solver: str) -> str:
+    """sha256 of everything one pool's model is built from: the settings every pool shares
+    (groups, exchanges, deadline, counting, milestones, objective order, whether sites are
+    given) and, per member, its municipality, targets, bounds and sites. Two instances whose
+    pool has the same fingerprint give that pool the same model (used by ``reuse``)."""
+    parts: list[object] = [solver, pool, instance.groups, instance.exchanges, instance.deadline,
+                           instance.counting, instance.milestones, instance.objective_order,
+                           instance.locations is None]
+    for m in pool.members:
+        parts += [instance.municipality(m), instance.sites_of(m)]
+        parts += [(g, instance.target(m, g), instance.bounds.get((m, g)))
+                  for g in instance.group_ids]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
           progress: Callable[[int, int, str], None] | None = None,
-          repairs: int = DEFAULT_REPAIRS, persistent: bool = True) -> SolveResult:
+          repairs: int = DEFAULT_REPAIRS, persistent: bool = True,
+          reuse: MutableMapping[str, PoolOutcome] | None = None) -> SolveResult:
     """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists
     (shortfall, bottlenecks, certificates and up to ``repairs`` verified repairs).
 
     Never raises for solver outcomes: look at ``result.status``. ``progress(i, n, pool)``
     is called before pool i of n is solved (for a progress line). ``persistent=False``
     rebuilds the HiGHS model at every stage (for comparison; the result is the same).
+    ``reuse`` (the explorer's cache, by ``pool_fingerprint``) gives the outcome of a pool
+    solved before with the same model, proven optimal, instead of solving it again; the
+    new proven outcomes are added to it. The whole proposal is verified either way.
     """
     options = SolverOptions(name=solver, time_limit=time_limit, persistent=persistent)
     clock = Clock(time_limit)
@@ -162,6 +182,11 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     for index, pool in enumerate(pools, 1):
         if progress is not None:
             progress(index, len(pools), pool.id)
+        key = pool_fingerprint(instance, pool, solver) if reuse is not None else ""
+        kept = reuse.get(key) if reuse is not None else None
+        if kept is not None:
+            outcomes.append(kept)
+            continue
         t0 = time.perf_counter()
         pm = build_pool_model(instance, pool)                      # build
         t1 = time.perf_counter()
@@ -169,6 +194,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         timings["build"] += t1 - t0
         timings["solve"] += time.perf_counter() - t1
         outcomes.append(outcome)
+        if reuse is not None and outcome.status == "optimal":
+            reuse[key] = outcome
         if outcome.status in ("infeasible", "error"):
             break
     status, termination = ("infeasible", "infeasible") if conflicting else _status(outcomes)
