@@ -95,8 +95,8 @@ def test_the_presolve_loop_is_survived():
     """The known looping model comes back within its limit plus the grace (stuck or not: a
     later HiGHS may have fixed the loop), and the batch row it came from gets its
     balanced, verified proposal."""
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(LOOP), str(ROOT / "instances" /
-                                                                     "limburg-2024")],
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(LOOP), str(ROOT / "tests" / "data" /
+                                                                     "limburg-two-groups")],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line)

@@ -10,6 +10,7 @@ Numbers stay numbers; each column says how to show them (``kind``).
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -442,6 +443,23 @@ def _value_section(value: ValueOfAPlace, data: ProposalData, lang: str) -> Secti
     return section
 
 
+_OVERRIDE_WORDS = {"nl": {"bounds": "grenzen", "min": "min.", "max": "max.", "none": "geen",
+                          "excluded": "uitgesloten", "removed": "verwijderd",
+                          "location": "locatie", "exchange": "uitwisseling", "added": "toegevoegd",
+                          "replaced": "vervangen", "pool": "pool", "deadline": "peildatum"},
+                   "en": {}}
+
+
+def _readable(text: str, data: ProposalData, lang: str) -> str:
+    """A scenario's change (scenario.py's words, e.g. "bounds GM0983/asylum: min 750, max
+    none") with names for codes, labels for group ids and site names for site ids."""
+    names: dict[str, str] = {code: name for code, name, _ in data.municipalities}
+    names.update(data.group_labels)
+    names.update({str(s.get("id")): str(s.get("name")) for s in data.sites or [] if s.get("name")})
+    words = {**names, **_OVERRIDE_WORDS.get(lang, {})}
+    return re.sub(r"[\w.\-]+", lambda m: words.get(m.group(0), m.group(0)), text)
+
+
 def _about_section(data: ProposalData, lang: str) -> Section:
     s = data.summary
     inst = s.get("instance") or {}
@@ -458,7 +476,8 @@ def _about_section(data: ProposalData, lang: str) -> Section:
         _sheet("summary", lang), [_col("key", TEXT, lang), _col("value", TEXT, lang)], rows))
     sc = data.scenario
     if sc and sc.get("overrides"):
-        section.p(t("report.overrides", lang) + ":").ul([str(o) for o in sc["overrides"]])
+        section.p(t("report.overrides", lang) + ":").ul([_readable(str(o), data, lang)
+                                                          for o in sc["overrides"]])
     warnings = s.get("warnings") or []
     if warnings:
         section.p(t("report.warnings", lang) + ":").ul([str(w) for w in warnings])
