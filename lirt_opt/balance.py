@@ -454,6 +454,59 @@ class LeximinDriver:
         best = float(self.mix_penalty(self.outcome.places or {}))
         pm.add_row("tie-break", "mix", objective <= best + 1e-7 * (1 + abs(best)))
 
+    def site_floors(self) -> None:
+        """Rows sum_{l in S_m} o[l] >= k[m]: k[m] the fewest new sites municipality m needs
+        with its own rows alone (models/distribution.md section 4d).
+
+        k[m] is the optimum of a small MIP over m's own variables (x[m,.], its sites' p and o,
+        y[m,.]) and the rows that hold only those; a level whose count equals the number of
+        municipalities that can sit on it holds all of them (their y = 1). Every proposal with
+        the levels found meets these rows, so they change no optimum; they tell the solver
+        what the pool's row sum o <= k* means per municipality, which its relaxation does not
+        see (o fractional), and that makes the later stages with sites fast."""
+        pm = self.pm
+        by_m: dict[str, list[Location]] = {}
+        for loc in pm.sites:
+            if loc.id in pm.opened and pm.opened[loc.id].upBound != 0:
+                by_m.setdefault(loc.municipality, []).append(loc)
+        if not by_m:
+            return
+        forced: set[str] = set()  # y that a level's count makes 1
+        for j, level in enumerate(self.outcome.levels):
+            on = [v for (_, k), v in self.y.items() if k == j]
+            if len(on) == level.through - level.above:
+                forced.update(v.name for v in on)
+        rows = [row for family in pm.rows.values() for row in family.values()]
+        for m, locs in sorted(by_m.items()):
+            own = {v.name for (mm, _), v in pm.x.items() if mm == m}
+            own |= {v.name for (mm, _), v in self.y.items() if mm == m}
+            for loc in pm.sites:
+                if loc.municipality == m:
+                    own |= {pm.p[loc.id, g].name for g in loc.groups}
+                    if loc.id in pm.opened:
+                        own.add(pm.opened[loc.id].name)
+            prob = pulp.LpProblem("site_floor", pulp.LpMinimize)
+            count = pulp.lpSum(pm.opened[loc.id] for loc in locs)
+            prob.setObjective(count)
+            for row in rows:
+                if row.keys() and all(v.name in own for v in row.keys()):
+                    prob.addConstraint(row)
+            for (mm, _), v in self.y.items():
+                if mm == m and v.name in forced:
+                    prob.addConstraint(v >= 1)
+            saved = {v.name: v.varValue for v in prob.variables()}
+            try:
+                result = run(prob, self.options, self.clock.left(), 0.0)
+            finally:
+                for v in prob.variables():
+                    v.varValue = saved[v.name]
+            self.outcome.runs.append((f"site floor {m}", result))
+            if not result.proven_optimal or result.objective is None:
+                continue  # no floor for m: a floor is only a help
+            floor = math.ceil(result.objective - 1e-6)
+            if floor > 0:
+                pm.add_row("site floor", m, count >= floor)
+
     def fewest_sites(self) -> None:
         """Objective 'sites': fewest newly opened (planned or candidate) sites; then fixed."""
         pm = self.pm
@@ -493,6 +546,8 @@ class LeximinDriver:
         try:
             for name in self.pm.instance.objective_order:
                 stages[name]()
+                if name == "balance":
+                    self.site_floors()
             if self.outcome.places is None:  # no stage needed a solver run
                 self.solve("feasibility", 0.0)
             self.tie_breaks()
