@@ -67,6 +67,15 @@ ESTIMATE_CAP = 2.0
 # (its candidate is as valid as Step A's; models/distribution.md section 4b).
 PROVE_FROM_INCUMBENT = True
 
+# The mix stage with sites: when the rows allow at most this many openings of the optional
+# sites (all found by a cost-guided enumeration), the mix is solved once per opening with the
+# openings fixed; with more, it searches the openings itself (models/distribution.md 5a).
+MIX_OPENINGS = 4
+
+# Per-municipality floors on new sites (site_floors): exact rows that make the stages with
+# sites faster; False only to measure without them.
+SITE_FLOORS = True
+
 # Breakpoints of the mix penalty phi (see _mix_tie_break): fine where deviations are small.
 MIX_BREAKPOINTS: tuple[float, ...] = tuple(
     [i * 0.005 for i in range(20)] + [0.1 + i * 0.025 for i in range(8)]
@@ -148,9 +157,10 @@ class LeximinDriver:
 
     # ---- plumbing -------------------------------------------------------------
     def solve(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
-              gap: float = 0.0, cap: float | None = None) -> RunResult:
+              gap: float = 0.0, cap: float | None = None, infeasible_ok: bool = False) -> RunResult:
         """One stage. ``gap`` and ``cap`` (seconds) are for estimates only: a stage run with a
-        cap that stops at it with a solution counts as done (its solution is an estimate)."""
+        cap that stops at it with a solution counts as done (its solution is an estimate).
+        With ``infeasible_ok`` a proven infeasible run is an answer (returned), not a stop."""
         if self.clock.expired():
             raise _Stopped(f"time limit reached before stage {stage}")
         left = self.clock.left()
@@ -189,6 +199,10 @@ class LeximinDriver:
                 self.outcome.site_places = self.pm.site_values()
                 self.outcome.milestone_exchanges = self.pm.milestone_exchange_values()
         if not result.proven_optimal:
+            if infeasible_ok and result.termination == "infeasible":
+                # a proof (no such solution), not a stop: its gap is closed
+                self.outcome.runs[-1] = (stage, replace(result, mip_gap=0.0))
+                return result
             if result.termination == "infeasible" and self.outcome.places is not None:
                 raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
                                "known (numerical trouble); keeping the last solution")
@@ -448,7 +462,11 @@ class LeximinDriver:
                            pulp.LpConstraint(row, pulp.LpConstraintGE, rhs=-a * b))
             penalty.append(float(pm.F[m]) * phi)
         objective = pulp.lpSum(penalty)
-        self.solve("tie-break: mix", objective)
+        openings = self.openings()
+        if openings is None:
+            self.solve("tie-break: mix", objective)
+        else:
+            self._mix_per_opening(objective, openings)
         # fix it at the value the solution really has (exact from its whole places), not at
         # the solver's figure, which its feasibility tolerance on the chord rows can lower
         best = float(self.mix_penalty(self.outcome.places or {}))
@@ -507,6 +525,63 @@ class LeximinDriver:
             if floor > 0:
                 pm.add_row("site floor", m, count >= floor)
 
+    def _opening(self) -> dict[str, int]:
+        """o[l] of the incumbent: a site is open exactly when it hosts places (min size >= 1)."""
+        return {loc.id: int(self.is_open(loc)) for loc in self.pm.sites if loc.id in self.pm.opened}
+
+    def openings(self) -> list[dict[str, int]] | None:
+        """Every opening o of the optional sites that the rows allow now, the incumbent's
+        first, when there are at most MIX_OPENINGS; None when there are more, or when no cost
+        objective is fixed (models/distribution.md section 5a).
+
+        Each next opening is a solution of the rows with a no-good row for every opening
+        found, sum_{o_l = 0} o[l] - sum_{o_l = 1} o[l] >= 1 - |{l : o_l = 1}|, minimising the
+        cost (its relaxation is what makes the proof of "no other" fast; the rows already
+        hold the cost at its optimum). Proven infeasible: the list is complete."""
+        pm = self.pm
+        if not pm.opened or "cost" not in pm.rows.get("objective", {}):
+            return None
+        found = [self._opening()]
+        try:
+            while True:
+                last = found[-1]
+                pm.add_row("opening", len(found), pulp.lpSum(
+                    -pm.opened[lid] if on else pm.opened[lid] for lid, on in last.items())
+                    >= 1 - sum(last.values()))
+                result = self.solve("tie-break: mix, another opening", pm.site_cost(),
+                                    infeasible_ok=True)
+                if result.termination == "infeasible":
+                    return found
+                if len(found) >= MIX_OPENINGS:
+                    return None
+                found.append(self._opening())
+        finally:
+            pm.remove_family("opening")
+
+    def _mix_per_opening(self, objective: pulp.LpAffineExpression,
+                         openings: list[dict[str, int]]) -> None:
+        """The mix stage as one run per opening, its o fixed: the least penalty over all
+        openings the rows allow is the mix optimum. Equal penalties: the first opening found
+        (the incumbent's)."""
+        pm = self.pm
+        saved = {lid: (v.lowBound, v.upBound) for lid, v in pm.opened.items()}
+        best: tuple[Fraction, int] | None = None
+        try:
+            for i, opening in enumerate(openings):
+                for lid, on in opening.items():
+                    pm.opened[lid].lowBound = pm.opened[lid].upBound = on
+                self.solve(f"tie-break: mix, opening {i + 1}", objective)
+                value = self.mix_penalty(self.outcome.places or {})
+                if best is None or value < best[0]:
+                    best = (value, i)
+            if best is not None and best[1] != len(openings) - 1:
+                for lid, on in openings[best[1]].items():
+                    pm.opened[lid].lowBound = pm.opened[lid].upBound = on
+                self.solve(f"tie-break: mix, opening {best[1] + 1}", objective)
+        finally:
+            for lid, (lo, up) in saved.items():
+                pm.opened[lid].lowBound, pm.opened[lid].upBound = lo, up
+
     def fewest_sites(self) -> None:
         """Objective 'sites': fewest newly opened (planned or candidate) sites; then fixed."""
         pm = self.pm
@@ -546,7 +621,7 @@ class LeximinDriver:
         try:
             for name in self.pm.instance.objective_order:
                 stages[name]()
-                if name == "balance":
+                if name == "balance" and SITE_FLOORS:
                     self.site_floors()
             if self.outcome.places is None:  # no stage needed a solver run
                 self.solve("feasibility", 0.0)
