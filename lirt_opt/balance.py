@@ -140,6 +140,7 @@ class LeximinDriver:
         self.top: dict[str, int] = {}  # U[m] = floor(D z1 F[m]): D E[m] never exceeds it
         self.y: dict[tuple[str, int], pulp.LpVariable] = {}  # m sits on level j
         self.session: HighsSession | None = None  # HiGHS: one model kept in step (in place)
+        self.floors: dict[str, tuple[int, list[Location]]] = {}  # m: (k[m], m's optional sites)
         D = pm.D
         self.lowest = {m: sum((int(D * pm.weight(g)) * pm.lower[m, g] for g in pm.groups), 0)
                        for m in pm.loaded}  # smallest D E[m]
@@ -522,6 +523,7 @@ class LeximinDriver:
             if not result.proven_optimal or result.objective is None:
                 continue  # no floor for m: a floor is only a help
             floor = math.ceil(result.objective - 1e-6)
+            self.floors[m] = (floor, locs)
             if floor > 0:
                 pm.add_row("site floor", m, count >= floor)
 
