@@ -508,7 +508,8 @@ class LeximinDriver:
             count = pulp.lpSum(pm.opened[loc.id] for loc in locs)
             prob.setObjective(count)
             for row in rows:
-                if row.keys() and all(v.name in own for v in row.keys()):
+                variables = list(row.keys())
+                if variables and all(v.name in own for v in variables):
                     prob.addConstraint(row)
             for (mm, _), v in self.y.items():
                 if mm == m and v.name in forced:
