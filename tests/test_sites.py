@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from datetime import date
 from fractions import Fraction as Q
 from pathlib import Path
@@ -286,3 +287,51 @@ def test_lasting_only_scenario_excludes_sites(tmp_path, run_cli):
     result = run_cli("validate", inst, "--scenario", scenario)
     assert result.exit_code == 0, result.output
     assert "counting.min_places: 0 -> 101" in result.output
+
+
+# ---------------------------------------------------------------------------- mix over openings
+def two_openings() -> TinySites:
+    """A (targets a 3, b 1) has one site for both groups; B (a 1, b 3) has one site for a and
+    one for b, all 4 places and 10 a place. Loads 1 need 4 places each; fewest new sites: 2
+    (A's and one of B's), cost 80 either way, so both openings are optimal so far. B opening
+    its a-site leaves A with b 4: deviations 6 and 6 (delta 1.5 each), mix penalty
+    2 * 4 * phi(1.5) = 18; its b-site: A a 4, B b 4, deviations 2 and 2 (delta 0.5),
+    penalty 2 * 4 * phi(0.5) = 2. By hand: SA and SBb open, A a 4, B b 4."""
+    sites = [Site("SA", "A", ("a", "b"), 4, "candidate", cost=10),
+             Site("SBa", "B", ("a",), 4, "candidate", cost=10),
+             Site("SBb", "B", ("b",), 4, "candidate", cost=10)]
+    return TinySites(["A", "B"], ["a", "b"],
+                     {("A", "a"): 3, ("A", "b"): 1, ("B", "a"): 1, ("B", "b"): 3}, sites)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc", "scip"])
+def test_mix_compares_every_opening_the_objectives_allow(solver, tmp_path):
+    """The mix stage with sites enumerates the openings the rows allow (here two, found by
+    hand above) and takes the one with the least penalty, not the cost stage's."""
+    inst = lirt_opt.load_instance(write_tiny_sites(tmp_path / "two", two_openings()))
+    result = lirt_opt.solve(inst, solver=solver)
+    assert result.status == "optimal"
+    p = result.proposal
+    assert {s.id for s in p.sites if s.opened} == {"SA", "SBb"}
+    assert dict(p.places) == {("A", "a"): 4, ("A", "b"): 0, ("B", "a"): 0, ("B", "b"): 4}
+    stages = [stage for stage, _ in result.outcomes[0].runs]
+    assert stages.count("tie-break: mix, another opening") == 2  # one found, then none
+    assert "tie-break: mix, opening 2" in stages
+
+
+def test_site_floors_by_hand():
+    """Each of A and B needs 4 places at load 1 and every site holds 4: one new site each,
+    found from each municipality's own rows (balance.site_floors)."""
+    from lirt_opt.balance import LeximinDriver
+    from lirt_opt.model import build_pool_model
+    from lirt_opt.solver import Clock, SolverOptions
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inst = lirt_opt.load_instance(write_tiny_sites(Path(tmp) / "two", two_openings()))
+        pm = build_pool_model(inst, inst.pools()[0])
+        driver = LeximinDriver(pm, SolverOptions(), Clock(None))
+        driver.leximin()
+        driver.site_floors()
+    floors = {m: floor for m, (floor, _) in driver.floors.items()}
+    assert floors == {"A": 1, "B": 1}
+    assert set(pm.rows["site floor"]) == {"A", "B"}
