@@ -5,11 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 DEVSTAMP := $(VENV)/.installed-dev
 INSTANCE := instances/limburg-2024
-SCENARIO := $(INSTANCE)/scenarios/venlo-large-site.toml
+SCENARIO := $(INSTANCE)/scenarios/zuid-leans-on-exchange.toml
 OUT      ?= out
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test bench bench-full lint typecheck docs clean
+.PHONY: demo explore test bench bench-full lint typecheck docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,14 @@ demo: $(STAMP)
 	$(BIN)/lirt-opt solve $(INSTANCE) --out $(OUT)/limburg-2024
 	$(BIN)/lirt-opt check $(INSTANCE) $(OUT)/limburg-2024
 	@echo
-	$(BIN)/lirt-opt solve $(INSTANCE) --scenario $(SCENARIO) --out $(OUT)/limburg-2024--venlo-large-site
-	$(BIN)/lirt-opt check $(INSTANCE) $(OUT)/limburg-2024--venlo-large-site
+	$(BIN)/lirt-opt solve $(INSTANCE) --scenario $(SCENARIO) --out $(OUT)/limburg-2024--zuid-leans-on-exchange
+	$(BIN)/lirt-opt check $(INSTANCE) $(OUT)/limburg-2024--zuid-leans-on-exchange
 	@echo
-	$(BIN)/python -m lirt_opt.demo $(OUT)/limburg-2024 $(OUT)/limburg-2024--venlo-large-site
+	$(BIN)/python -m lirt_opt.demo $(OUT)/limburg-2024 $(OUT)/limburg-2024--zuid-leans-on-exchange
+
+## explore: the explorer on Limburg in the browser (Ctrl-C stops it)
+explore: $(STAMP)
+	$(BIN)/lirt-opt serve $(INSTANCE)
 
 ## test: the whole test suite
 test: $(STAMP)

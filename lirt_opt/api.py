@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import pipeline
 from .base.errors import Problem, omitted
@@ -75,16 +75,18 @@ def solve(instance: Instance | str | Path, solver: str = "highs",
           time_limit: float | None = None, scenario: str | Path | None = None,
           overrides: Sequence[Override | str] = (),
           progress: Callable[[int, int, str], None] | None = None,
-          repairs: int = 3) -> pipeline.SolveResult:
+          repairs: int = 3, reuse: MutableMapping[str, Any] | None = None
+          ) -> pipeline.SolveResult:
     """The balanced, verified proposal (or a diagnosis with up to ``repairs`` verified
-    repairs). ``instance`` may be a path."""
+    repairs). ``instance`` may be a path. ``reuse``: a dict kept between calls (the
+    explorer's): a pool whose model is unchanged since an earlier call is not solved again."""
     if not isinstance(instance, Instance):
         instance = load(instance, scenario, _overrides(overrides))
     elif scenario is not None or overrides:
         raise ValueError("pass the scenario and overrides to load_instance, not to solve, for a "
                          "loaded instance")
     return pipeline.solve(instance, solver=solver, time_limit=time_limit, progress=progress,
-                          repairs=repairs)
+                          repairs=repairs, reuse=reuse)
 
 
 def diagnose(instance: Instance | str | Path, solver: str = "highs",
@@ -112,3 +114,58 @@ def check(instance: Instance, proposal: Proposal | str | Path | pipeline.SolveRe
         flows: tuple[ExchangeFlow, ...] = proposal.exchanges
         return check_proposal(instance, places, flows, sites=proposal.sites)
     return check_directory(instance, proposal)
+
+
+# ---------------------------------------------------------------------------- for the explorer
+def site_names(path: str | Path, scenario: str | Path | None = None) -> dict[str, str]:
+    """The ``name`` column of the sites (locations.csv and the scenario's [[locations]]):
+    id -> name, for sites that have one."""
+    from .read import schema
+
+    raw, _, _ = collect(path, scenario)
+    return {str(r.get("id")): str(r.get("name")) for r in raw.tables.get(schema.LOCATIONS.file) or []
+            if r.get("name")}
+
+
+def scenario_text(data: Mapping[str, Any], header: Sequence[str] = ()) -> str:
+    """A scenario overlay (the data ``tomllib`` reads from a scenario file) as TOML text."""
+    from .diagnosis.repairs import toml_text
+
+    return toml_text(dict(data), header)
+
+
+def text(key: str, lang: str = "nl", **values: Any) -> str:
+    """A text of the message catalogue (``messages/*.toml``) in ``lang``."""
+    from .base.i18n import t
+
+    return t(key, lang, **values)
+
+
+def fmt_number(x: Any, lang: str = "nl", decimals: int = 0) -> str:
+    """A number as people read it: 5.662 / 1,445 (nl), 5,662 / 1.445 (en)."""
+    from .base.i18n import fmt_number as fmt
+
+    return fmt(x, lang, decimals)
+
+
+def catalogue(prefix: str, lang: str = "nl") -> dict[str, str]:
+    """Every text of the catalogue whose key starts with ``prefix``, in ``lang``."""
+    from .base.i18n import catalogue as texts
+
+    return {k: v for k, v in texts()[lang].items() if k.startswith(prefix)}
+
+
+def diagnosis_words(data: Mapping[str, Any], lang: str = "nl") -> dict[str, Any]:
+    """The diagnosis (``Diagnosis.as_dict()``) in words: ``lines`` (everything, as the CLI
+    prints it), ``bottlenecks`` (per bottleneck its rules in words) and ``repairs`` (per repair
+    its changes in words)."""
+    from .diagnosis.words import change_words, lines, rules_lines
+
+    rules = data.get("rules", {})
+    found = (data.get("repairs") or {}).get("found") or []
+    return {"lines": lines(data, lang),
+            "bottlenecks": [rules_lines(b["rules"], rules, lang, bullet="")
+                            for b in data.get("bottlenecks", [])],
+            "repairs": [{"rank": r["rank"], "changes": [change_words(ch, lang)
+                                                       for ch in r["changes"]]}
+                        for r in found]}

@@ -7,8 +7,9 @@ solutions is checked by the independent verifier before anyone sees it.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .diagnosis.conflicts import Resolved
 from .diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
-from .instance import Instance
+from .instance import Instance, Pool
 from .model.pool import build_pool_model
 from .proposal.writer import write_result
 from .solver.balance import PoolOutcome, balance_pool
@@ -71,13 +72,34 @@ class SolveResult:
         return sum(len(o.runs) for o in self.outcomes)
 
     @property
+    def proven(self) -> bool:
+        """Every stage of every pool proven (optimal with no gap), or no proposal can exist
+        (infeasible, which the solver proves). False on a time limit or any unproven stage."""
+        if self.status == "infeasible":
+            return True
+        return (self.status == "optimal" and bool(self.outcomes)
+                and all(o.status == "optimal" for o in self.outcomes))
+
+    @property
     def mip_gap(self) -> float | None:
-        """0 when every stage was proven optimal; else the gap of the run that stopped."""
-        gaps = [r.mip_gap for o in self.outcomes for _, r in o.runs if not r.proven_optimal]
+        """0 when every stage was proven optimal; else the gap of the run that stopped (None:
+        not known). Estimates (a gap or time cap allowed on purpose) do not count: no answer
+        rests on them."""
+        if not self.outcomes:
+            return None
+        gaps = [r.mip_gap for o in self.outcomes for _, r in o.runs
+                if not r.estimate and not r.proven]
+        if not gaps and self.proven:
+            return 0.0
         known = [g for g in gaps if g is not None]
-        if not gaps:
-            return 0.0 if self.outcomes else None
         return max(known) if known else None
+
+    def stages(self) -> list[dict[str, object]]:
+        """Every solver run, per pool and stage: what the solver said and whether it counts
+        as proven (summary.json ``stages``; no seconds: same input, same summary)."""
+        return [{"pool": o.pool.id, "stage": stage, "termination": r.termination,
+                 "proven": r.proven, "estimate": r.estimate, "mip_gap": r.mip_gap}
+                for o in self.outcomes for stage, r in o.runs]
 
     def proposal_frame(self) -> pd.DataFrame:
         if self.proposal is None:
@@ -112,23 +134,42 @@ def _status(outcomes: list[PoolOutcome]) -> tuple[str, str]:
     statuses = {o.status for o in outcomes}
     if "infeasible" in statuses:
         return "infeasible", "infeasible"
+    limited = any(o.stopped == "time_limit" for o in outcomes)
     if "error" in statuses:
-        return "error", "error"
+        return "error", "time_limit" if limited else "error"
     if statuses == {"optimal"}:
         return "optimal", "optimal"
-    limited = any(r.termination == "time_limit" for o in outcomes for _, r in o.runs)
     return "feasible", "time_limit" if limited else "other"
+
+
+def pool_fingerprint(instance: Instance, pool: Pool, solver: str) -> str:
+    """sha256 of everything one pool's model is built from: the settings every pool shares
+    (groups, exchanges, deadline, counting, milestones, objective order, whether sites are
+    given) and, per member, its municipality, targets, bounds and sites. Two instances whose
+    pool has the same fingerprint give that pool the same model (used by ``reuse``)."""
+    parts: list[object] = [solver, pool, instance.groups, instance.exchanges, instance.deadline,
+                           instance.counting, instance.milestones, instance.objective_order,
+                           instance.locations is None]
+    for m in pool.members:
+        parts += [instance.municipality(m), instance.sites_of(m)]
+        parts += [(g, instance.target(m, g), instance.bounds.get((m, g)))
+                  for g in instance.group_ids]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
           progress: Callable[[int, int, str], None] | None = None,
-          repairs: int = DEFAULT_REPAIRS, persistent: bool = True) -> SolveResult:
+          repairs: int = DEFAULT_REPAIRS, persistent: bool = True,
+          reuse: MutableMapping[str, PoolOutcome] | None = None) -> SolveResult:
     """The balanced closing proposal of ``instance``, verified; or a diagnosis of why none exists
     (shortfall, bottlenecks, certificates and up to ``repairs`` verified repairs).
 
     Never raises for solver outcomes: look at ``result.status``. ``progress(i, n, pool)``
     is called before pool i of n is solved (for a progress line). ``persistent=False``
     rebuilds the HiGHS model at every stage (for comparison; the result is the same).
+    ``reuse`` (the explorer's cache, by ``pool_fingerprint``) gives the outcome of a pool
+    solved before with the same model, proven optimal, instead of solving it again; the
+    new proven outcomes are added to it. The whole proposal is verified either way.
     """
     options = SolverOptions(name=solver, time_limit=time_limit, persistent=persistent)
     clock = Clock(time_limit)
@@ -141,6 +182,11 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     for index, pool in enumerate(pools, 1):
         if progress is not None:
             progress(index, len(pools), pool.id)
+        key = pool_fingerprint(instance, pool, solver) if reuse is not None else ""
+        kept = reuse.get(key) if reuse is not None else None
+        if kept is not None:
+            outcomes.append(kept)
+            continue
         t0 = time.perf_counter()
         pm = build_pool_model(instance, pool)                      # build
         t1 = time.perf_counter()
@@ -148,6 +194,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         timings["build"] += t1 - t0
         timings["solve"] += time.perf_counter() - t1
         outcomes.append(outcome)
+        if reuse is not None and outcome.status == "optimal":
+            reuse[key] = outcome
         if outcome.status in ("infeasible", "error"):
             break
     status, termination = ("infeasible", "infeasible") if conflicting else _status(outcomes)
@@ -156,7 +204,9 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
                          time_limit=time_limit, solve_seconds=0.0, outcomes=tuple(outcomes),
                          timings=timings)
     if status == "infeasible":
-        result.diagnosis = diagnose(instance, options, repairs=repairs, resolve=resolve)
+        # the same clock: the diagnosis gets what is left of --time-limit, not a new one
+        result.diagnosis = diagnose(instance, options, repairs=repairs, clock=clock,
+                                    resolve=resolve)
         result.message = "no closing proposal exists"
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")

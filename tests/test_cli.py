@@ -51,7 +51,9 @@ def test_solve_limburg_writes_a_verified_proposal(tmp_path, run_cli):
     assert s["status"] == "optimal" and s["closing"] is True
     assert s["solver"]["name"] == "HiGHS" and s["solver"]["version"]
     assert len(s["loads"]) == 31
-    assert sum(p["target"] for p in s["pools"]) == 5662
+    # asylum + AMV 5,662, status holders 1,263, Ukrainian displaced persons 5,684 (instances/README)
+    assert sum(p["target"] for p in s["pools"]) == 5662 + 1263 + 5684
+    assert {g["id"]: g["label"] for g in s["groups"]}["ukraine"] == "Oekraïense ontheemden"
     for region in ("Midden", "Noord", "Zuid"):
         assert region in result.output
     assert run_cli("check", LIMBURG, out).exit_code == 0
@@ -150,7 +152,8 @@ def test_time_limit_option(tmp_path, run_cli):
 def test_apportion_reproduces_the_shipped_targets(tmp_path, run_cli):
     out = tmp_path / "targets.csv"
     result = run_cli("apportion", LIMBURG / "municipalities.csv", "--total", "5662",
-                     "--rest", "asylum", "--share", "amv=8140/96000", "--out", out)
+                     "--rest", "asylum", "--share", "amv=8140/96000", "--also", "status=1263",
+                     "--also", "ukraine=5684", "--out", out)
     assert result.exit_code == 0, result.output
     assert out.read_text() == (LIMBURG / "targets.csv").read_text()
 

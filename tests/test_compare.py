@@ -48,7 +48,7 @@ def test_compare_base_with_each_scenario(scenario, base, tmp_path, run_cli):
     assert result.exit_code == (0 if closing else 1), result.output
     before = proposal(base)
     muni = rows(out / "compare.csv")
-    assert len(muni) == len(before) == 62
+    assert len(muni) == len(before) == 31 * 4  # municipalities x groups
     # places before: exactly the base proposal, row by row and in total
     assert {(r["municipality"], r["group"]): int(r["places_before"]) for r in muni} == before
     base_loads = json.loads((base / "summary.json").read_text())["loads_exact"]

@@ -15,10 +15,18 @@ def test_make_demo(tmp_path, run_cli):
     proc = subprocess.run(["make", "-s", "demo", f"OUT={tmp_path}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for name in ("limburg-2024", "limburg-2024--venlo-large-site"):
+    for name in ("limburg-2024", "limburg-2024--zuid-leans-on-exchange"):
         assert run_cli("check", LIMBURG, tmp_path / name).exit_code == 0
-    assert "every rule holds" in proc.stdout
-    assert "Venlo" in proc.stdout and "municipalities changed" in proc.stdout
+    out = proc.stdout
+    assert "controle: elke regel klopt" in out
+    # per region, what is exchanged between which groups (issue 10), with labels
+    assert "Zuid dekt 685 plaatsen voor Asielzoekers (regulier) met 685 plaatsen voor " \
+           "Oekraïense ontheemden" in out
+    assert "Zuid: plaatsen voor Oekraïense ontheemden die plaatsen voor Asielzoekers " \
+           "(regulier) dekken: 685 -> 700" in out
+    assert "Maastricht" in out and "gemeenten veranderd" in out
     # sites: one that does not count (with its reason), existing ones, a milestone
-    assert "after the deadline 2025-07-01" in proc.stdout
-    assert "existing in use" in proc.stdout and "milestone 2025-01-01" in proc.stdout
+    assert "na de peildatum 2025-07-01" in out
+    assert "bestaande in gebruik" in out and "tussendoel 2025-01-01" in out
+    for ident in ("ukraine", "asylum", "GM0935-6"):
+        assert ident not in out.replace("limburg-2024", ""), ident

@@ -339,8 +339,8 @@ def test_words_use_the_numbers_people_read(tmp_path, run_cli):
     en = run_cli(*args, "--lang", "en").output
     assert "2.608 > 2.191: tekort 417." in nl and "5 %" in nl and "137,25" in nl
     assert "2,608 > 2,191: short by 417." in en and "5%" in en and "137.25" in en
-    assert "verhoog het plafond van Maastricht voor asylum van 458 naar 875" in nl
-    assert "raise Maastricht's asylum cap from 458 to 875" in en
+    assert "verhoog het plafond van Maastricht voor Asielzoekers (regulier) van 458 naar 875" in nl
+    assert "raise Maastricht's Asielzoekers (regulier) cap from 458 to 875" in en
 
 
 def test_closing_instance_exits_0_with_the_proof(tmp_path, run_cli):

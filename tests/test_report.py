@@ -86,7 +86,9 @@ def test_hostile_names_are_escaped_and_never_formulas(hostile, tmp_path, run_cli
             for c in row:
                 assert c.data_type != "f", (ws.title, c.coordinate, c.value)
                 values.append(c.value)
-    assert HOSTILE["=B"][0] in values and HOSTILE["@E"][0] in values and "=B" in values
+    # people read names, not codes: the hostile names and regions are there, unchanged
+    assert HOSTILE["=B"][0] in values and HOSTILE["@E"][0] in values
+    assert HOSTILE["=B"][1] in values
     with zipfile.ZipFile(out / "proposal.xlsx") as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):
@@ -121,24 +123,52 @@ def limburg_venlo(tmp_path_factory) -> Path:
 def test_report_content_in_dutch_and_english(limburg_venlo, tmp_path, run_cli):
     html = (limburg_venlo / "report.html").read_text()
     assert '<html lang="nl">' in html and "Belasting per gemeente" in html
-    assert "5.662" in html and "1,445" in html  # total task; Venlo's load 750 / 519
+    # total task 5,662 + 1,263 + 5,684; Venlo's load 1,326 / 1,156 (worked out below)
+    assert "12.609" in html and "1,147" in html
     assert "Venlo" in html and "Waarde van een plaats" in html and "lineaire relaxatie" in html
     result = run_cli("report", limburg_venlo, "--lang", "en", "--format", "all", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     en = (tmp_path / "report.html").read_text()
-    assert '<html lang="en">' in en and "Load per municipality" in en and "5,662" in en
-    assert "1.445" in en and "linear relaxation" in en
+    assert '<html lang="en">' in en and "Load per municipality" in en and "12,609" in en
+    assert "1.147" in en and "linear relaxation" in en
     md = (tmp_path / "report.md").read_text()
     assert md.startswith("# Distribution proposal Limburg 2024") and "| Venlo |" in md
     wb = openpyxl.load_workbook(tmp_path / "proposal.xlsx")
     assert wb.sheetnames[:3] == ["Summary", "Loads", "Municipalities"]
     loads = wb["Loads"]
     assert loads.freeze_panes == "A2"
-    assert loads["B2"].value == "Venlo" and isinstance(loads["D2"].value, float)
-    # by hand: Venlo must host 750 (fair share 475 + 44); leximin gives it nothing more
-    assert loads["D2"].value == pytest.approx(750 / 519)
+    assert loads["A2"].value == "Venlo" and isinstance(loads["C2"].value, float)
+    # by hand: Venlo must host 750 asylum places (the scenario) and its existing Ukrainian
+    # site of 521; no group may cover status holders, and Noord's other seven municipalities
+    # have 270 status places in all (locations.csv) for Noord's task of 325, so Venlo hosts at
+    # least 55; leximin gives it nothing more: 1,326 over its fair share 475 + 44 + 116 + 521
+    assert loads["C2"].value == pytest.approx((750 + 521 + 325 - 270) / 1156)
     munis = wb["Municipalities"]
-    assert all(isinstance(munis.cell(r, 4).value, int) for r in range(2, munis.max_row + 1))
+    assert all(isinstance(munis.cell(r, 3).value, int) for r in range(2, munis.max_row + 1))
+
+
+IDS = ("GM0983", "ukraine", "asylum", "true", "false", "GM0983-1")  # ids a person must not read
+LABELS = ("Oekraïense ontheemden", "Statushouders (vergunninghouders)", "Asielzoekers (regulier)",
+          "illustratief: groot bestaand opvangcentrum, Venlo")
+
+
+def test_labels_not_ids_in_the_dutch_reports(limburg_venlo):
+    """Issue 10: group labels from instance.toml, site names from locations.csv and ja/nee in
+    the Dutch HTML and Markdown reports and the workbook; no group ids, codes, site ids or
+    true/false in what a person reads (HTML: the visible text, not attributes)."""
+    html = (limburg_venlo / "report.html").read_text()
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html,
+                                             flags=re.S))
+    md = (limburg_venlo / "report.md").read_text().replace("\\", "")
+    wb = openpyxl.load_workbook(limburg_venlo / "proposal.xlsx")
+    cells = " | ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows()
+                       for c in row if c.value is not None)
+    for where, text in (("html", visible), ("md", md), ("xlsx", cells)):
+        for label in LABELS:
+            assert label in text, (where, label)
+        assert " ja " in f" {text} ".replace("|", " ") or "| ja |" in text, where
+        for ident in IDS:
+            assert not re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", text), (where, ident)
 
 
 def test_chart_has_one_bar_per_municipality_and_a_line_at_one(limburg_venlo):

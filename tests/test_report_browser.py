@@ -20,7 +20,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--window-size=1200,900"]
 
 
-def browser(tmp_path: Path):
+def browser(tmp_path: Path, network_log: bool = False):
     if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
         pytest.skip("Chromium is not installed (Debian packages chromium and chromium-driver; "
                     ".ci/run installs them with apt-get where it can)")
@@ -34,7 +34,8 @@ def browser(tmp_path: Path):
     options.binary_location = CHROMIUM
     for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    logs = {"browser": "ALL", **({"performance": "ALL"} if network_log else {})}
+    options.set_capability("goog:loggingPrefs", logs)
     return webdriver.Chrome(options=options, service=Service(DRIVER))
 
 

@@ -30,9 +30,13 @@ def fill_limburg(book: Path) -> None:
         key = ws.cell(row, 1).value
         if key in values:
             ws.cell(row, 2).value = values[key]
-    wb["groups"].append(["asylum", "Asielzoekers (regulier)", 1, None])
+    wb["groups"].append(["asylum", "Asielzoekers (regulier)", 1, 0.25])
     wb["groups"].append(["amv", "Alleenstaande minderjarige vreemdelingen (AMV)", 1.0, None])
-    wb["exchanges"].append(["amv", "asylum", 1])
+    wb["groups"].append(["status", "Statushouders (vergunninghouders)", 1, None])
+    wb["groups"].append(["ukraine", "Oekraïense ontheemden", 1, 0.25])
+    for source, target in (("amv", "asylum"), ("status", "asylum"), ("ukraine", "asylum"),
+                           ("asylum", "ukraine")):
+        wb["exchanges"].append([source, target, 1])
     wb["milestones"].append([date(2025, 1, 1), 0.5])
     numbers = ("population", "target", "capacity", "min_size", "cost")
     dates = ("available_from", "available_until")

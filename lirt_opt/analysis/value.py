@@ -105,8 +105,11 @@ def value_of_a_place(instance: Instance, time_limit: float | None = None) -> Val
             pools.append(PoolValue(pool.id, result.termination, None))
             continue
         zstar = float(z.varValue or 0.0)
-        cover = {g: float(row.pi or 0.0) for g, row in pm.rows["cover"].items()}
-        imports = {g: float(row.pi or 0.0) for g, row in pm.rows.get("import", {}).items()}
+        # a row scaled to whole coefficients (model.add_whole_row) has its dual divided by the factor
+        cover = {g: float(row.pi or 0.0) * pm.scale.get("cover", {}).get(g, 1)
+                 for g, row in pm.rows["cover"].items()}
+        imports = {g: float(row.pi or 0.0) * pm.scale.get("import", {}).get(g, 1)
+                   for g, row in pm.rows.get("import", {}).items()}
         share = {g: float(instance.group(g).max_import_share) for g in pm.groups}
         pool_task = {g: _clean(cover[g] + share[g] * imports.get(g, 0.0)) for g in pm.groups}
         pools.append(PoolValue(pool.id, "optimal", _clean(zstar), pool_task))

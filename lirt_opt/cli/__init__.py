@@ -19,6 +19,7 @@ from . import (
     frontier,  # noqa: F401  (registers frontier)
     generate,  # noqa: F401  (registers generate)
     report,  # noqa: F401  (registers report)
+    serve,  # noqa: F401  (registers serve)
     template,  # noqa: F401  (registers template)
 )
 from .common import main

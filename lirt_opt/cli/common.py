@@ -56,29 +56,71 @@ def fmt_num(x: Fraction | int | float) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{float(x):.2f}"
 
 
-def region_rows(inst: Instance, places: dict[tuple[str, str], int] | None,
-                loads: dict[str, Fraction]) -> list[list[Any]]:
+def fmt_load_lang(x: Fraction | float | None, lang: str) -> str:
+    return "-" if x is None else fmt_number(x, lang, 3)
+
+
+def region_table(inst: Instance, places: dict[tuple[str, str], int] | None,
+                 loads: dict[str, Fraction], lang: str = DEFAULT_LANGUAGE) -> str:
+    """Per region: municipalities, task, places, highest and lowest load (and a total row)."""
     regions: dict[str, list[str]] = {}
     for m in inst.municipalities:
         regions.setdefault(m.region, []).append(m.code)
-    rows = []
+    rows: list[list[Any]] = []
     total_t = total_p = 0
     for region, codes in sorted(regions.items()):
-        t = sum(inst.target(c, g) for c in codes for g in inst.group_ids)
+        tg = sum(inst.target(c, g) for c in codes for g in inst.group_ids)
         p = sum(places[c, g] for c in codes for g in inst.group_ids) if places else None
         ls = [loads[c] for c in codes if c in loads]
-        rows.append([region, len(codes), t, "-" if p is None else p,
-                     fmt_load(max(ls) if ls else None), fmt_load(min(ls) if ls else None)])
-        total_t += t
+        rows.append([region, len(codes), fmt_number(tg, lang),
+                     "-" if p is None else fmt_number(p, lang),
+                     fmt_load_lang(max(ls) if ls else None, lang),
+                     fmt_load_lang(min(ls) if ls else None, lang)])
+        total_t += tg
         total_p += p or 0
     all_loads = list(loads.values())
-    rows.append(["total", len(inst.municipalities), total_t, total_p if places else "-",
-                 fmt_load(max(all_loads) if all_loads else None),
-                 fmt_load(min(all_loads) if all_loads else None)])
-    return rows
+    rows.append([t("solve.total", lang), len(inst.municipalities), fmt_number(total_t, lang),
+                 fmt_number(total_p, lang) if places else "-",
+                 fmt_load_lang(max(all_loads) if all_loads else None, lang),
+                 fmt_load_lang(min(all_loads) if all_loads else None, lang)])
+    header = [t(f"solve.col.{k}", lang) for k in
+              ("region", "municipalities", "target", "places", "max_load", "min_load")]
+    return table(header, rows, right=[False, True, True, True, True, True])
 
 
-def site_lines(result: Any) -> list[str]:
+def exchange_lines(result: Any, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Per pool, which groups' places cover which other group's task, in words with labels:
+    "Zuid dekt 685 plaatsen voor Asielzoekers (regulier) met 685 plaatsen voor Oekraïense
+    ontheemden"."""
+    inst = result.instance
+    if result.proposal is None or not inst.exchanges:
+        return []
+    label = {g.id: g.label for g in inst.groups}
+    names = {m.code: m.name for m in inst.municipalities}  # pool = municipality: its name
+    flows = [f for f in result.proposal.exchanges if f.places]
+    if not flows:
+        return [t("solve.exchanges.none", lang)]
+    out = [t("solve.exchanges", lang)]
+    for f in sorted(flows, key=lambda f: (f.pool, f.date is not None, f.date or "", -f.credited,
+                                          f.source, f.target)):
+        values = dict(pool=names.get(f.pool, f.pool), credited=fmt_exact(f.credited, lang),
+                      places=fmt_exact(f.places, lang), source=label.get(f.source, f.source),
+                      to=label.get(f.target, f.target))
+        if f.date is None:
+            one = ".one" if f.places == 1 and f.credited == 1 else ""
+            out.append(t("solve.exchange" + one, lang, **values))
+        else:
+            out.append(t("solve.exchange.date", lang, date=f.date.isoformat(), **values))
+    return out
+
+
+def fmt_exact(x: Fraction | int | float, lang: str) -> str:
+    """A whole number as 1.234, anything else with two decimals (1.234,50)."""
+    x = Fraction(x)
+    return fmt_number(x, lang, 0 if x.denominator == 1 else 2)
+
+
+def site_lines(result: Any, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Sites in words: existing, newly opened, and every site that does not count, with why."""
     inst = result.instance
     if inst.locations is None:
@@ -88,31 +130,38 @@ def site_lines(result: Any) -> list[str]:
     lines = []
     if result.proposal is not None:
         opened = [s.id for s in result.proposal.sites if s.opened and s.status != "existing"]
-        lines.append(f"sites: {existing} existing in use, {len(opened)} of {len(optional)} planned or "
-                     f"candidate sites opened" + (f" ({', '.join(opened)})" if len(opened) <= 12 else ""))
+        lines.append(t("solve.sites", lang, existing=fmt_number(existing, lang),
+                       opened=fmt_number(len(opened), lang),
+                       optional=fmt_number(len(optional), lang)))
     excluded = [(loc, why) for loc in sorted(inst.locations, key=lambda loc: loc.id)
-                for counts, why in [inst.site_counts(loc)] if not counts]
+                for counts, why in [inst.site_counts(loc, lang)] if not counts]
     if excluded:
-        lines.append(f"{len(excluded)} site(s) do not count:")
+        lines.append(t("solve.sites.not_counting", lang, n=fmt_number(len(excluded), lang)))
         names = {m.code: m.name for m in inst.municipalities}
-        lines += [f"  {loc.id} ({names.get(loc.municipality, loc.municipality)}): {why}"
-                  for loc, why in excluded]
+        for loc, why in excluded:
+            town = names.get(loc.municipality, loc.municipality)
+            site = loc.label if town in loc.label else f"{loc.label} ({town})"
+            lines.append(t("solve.site.not_counting", lang, site=site, reason=why))
     return lines
 
 
-def milestone_lines(result: Any) -> list[str]:
+def milestone_lines(result: Any, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     report = result.check
     if report is None or result.proposal is None:
         return []
+    label = {g.id: g.label for g in result.instance.groups}
     lines = []
     for ms in result.instance.milestones:
         rows = [c for c in report.milestone_covers if c.date == ms.date]
         tight = min(rows, key=lambda c: (c.margin, c.pool, c.group)) if rows else None
-        text = f"milestone {ms.date.isoformat()} ({float(ms.share):.0%} of the task): covered"
-        if tight is not None:
-            text += (f"; tightest pool {tight.pool}, {tight.group}: {fmt_num(tight.covered)} of "
-                     f"{fmt_num(tight.due)}")
-        lines.append(text)
+        share = fmt_number(ms.share * 100, lang, 0 if (ms.share * 100).denominator == 1 else 1)
+        share += " %" if lang == "nl" else "%"
+        if tight is None:
+            lines.append(t("solve.milestone.plain", lang, date=ms.date.isoformat(), share=share))
+        else:
+            lines.append(t("solve.milestone", lang, date=ms.date.isoformat(), share=share,
+                           pool=tight.pool, group=label.get(tight.group, tight.group),
+                           covered=fmt_exact(tight.covered, lang), due=fmt_exact(tight.due, lang)))
     return lines
 
 

@@ -11,6 +11,7 @@ import click
 
 from .. import api
 from ..base.errors import InvalidInstance, LirtError, Problem
+from ..base.i18n import fmt_number, t
 from ..base.resultdir import moved, prepare, replace_folder
 from ..instance.overrides import Override, parse_label
 from ..proposal.writer import SUMMARY_JSON, atomic_write, csv_text, default_out_dir, write_result_files
@@ -19,6 +20,7 @@ from .common import (
     EXIT_FAIL,
     EXIT_INVALID,
     EXIT_OK,
+    exchange_lines,
     fmt_load,
     guarded,
     instance_argument,
@@ -26,7 +28,7 @@ from .common import (
     main,
     milestone_lines,
     print_problems,
-    region_rows,
+    region_table,
     scenario_option,
     site_lines,
     solver_option,
@@ -129,29 +131,31 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
         written = moved(written, fresh, out)
     if quiet:
         if result.status == "error":
-            click.echo(f"error: {result.message}", err=True)
+            click.echo(t("solve.error", lang, message=result.message), err=True)
         return result.exit_code
-    title = inst.name + (f" (scenario {inst.scenario.name})" if inst.scenario else "")
-    click.echo(f"{title}: {result.status} — {result.solver} {result.solver_version}, "
-               f"{result.solve_seconds:.2f} s, {result.solver_runs} solver runs")
+    title = (t("solve.title.scenario", lang, name=inst.name, scenario=inst.scenario.name)
+             if inst.scenario else inst.name)
+    click.echo(t("solve.title", lang, title=title, status=t(f"solve.status.{result.status}", lang),
+                 solver=result.solver, version=result.solver_version,
+                 seconds=fmt_number(result.solve_seconds, lang, 2),
+                 runs=fmt_number(result.solver_runs, lang)))
     if result.proposal is not None:
-        click.echo(table(["region", "municipalities", "target", "places", "max load", "min load"],
-                         region_rows(inst, dict(result.proposal.places), result.loads),
-                         right=[False, True, True, True, True, True]))
-        for line in site_lines(result) + milestone_lines(result):
+        click.echo(region_table(inst, dict(result.proposal.places), result.loads, lang))
+        for line in exchange_lines(result, lang) + site_lines(result, lang) + milestone_lines(
+                result, lang):
             click.echo(line)
         if result.status == "feasible":
-            click.echo(f"warning: not proven balanced ({result.termination}): {result.message}",
-                       err=True)
-        click.echo("check: every rule holds (verified with plain arithmetic)")
+            click.echo(t("solve.not_proven", lang, termination=result.termination,
+                         message=result.message), err=True)
+        click.echo(t("solve.checked", lang))
     elif result.status == "infeasible" and result.diagnosis is not None:
-        for line in site_lines(result):
+        for line in site_lines(result, lang):
             click.echo(line)
         for line in diagnosis_lines(result.diagnosis, lang):
             click.echo(line)
     else:
-        click.echo(f"error: {result.message}", err=True)
-    click.echo("written: " + ", ".join(str(p) for p in written))
+        click.echo(t("solve.error", lang, message=result.message), err=True)
+    click.echo(t("solve.written", lang, files=", ".join(str(p) for p in written)))
     return result.exit_code
 
 
@@ -233,13 +237,17 @@ def _read_summary(directory: Path) -> dict[str, Any] | None:
 @click.option("--share", "shares", multiple=True, metavar="GROUP=P/Q",
               help="A group's share of each municipality's total, rounded half up "
                    "(e.g. amv=8140/96000). Repeatable.")
+@click.option("--also", "also", multiple=True, metavar="GROUP=N",
+              help="A further group with a task of its own: N places apportioned by population "
+                   "on their own (largest remainder), e.g. status=1263. Repeatable.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write targets.csv here (atomically) instead of to stdout.")
 @guarded
 def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[str, ...],
-              out: Path | None) -> int:
-    """Targets by population: largest remainder (ties to the lower code), then group shares."""
-    from ..analysis.keys import targets_by_population
+              also: tuple[str, ...], out: Path | None) -> int:
+    """Targets by population: largest remainder (ties to the lower code), then group shares;
+    ``--also`` groups are apportioned on their own."""
+    from ..analysis.keys import largest_remainder, targets_by_population
     from ..base.errors import Problems
     from ..instance.validate import check_municipalities
     from ..read.files import decode, read_csv_text, read_input
@@ -259,11 +267,22 @@ def apportion(municipalities: Path, total: int, rest_group: str, shares: tuple[s
             parsed.append((group.strip(), Fraction(value.strip())))
         except (ValueError, ZeroDivisionError):
             raise click.BadParameter(f"{s!r}: expected GROUP=P/Q", param_hint="--share") from None
+    extra: list[tuple[str, int]] = []
+    for s in also:
+        group, _, value = s.partition("=")
+        if not group.strip() or not value.strip().isdigit():
+            raise click.BadParameter(f"{s!r}: expected GROUP=N (a whole number)", param_hint="--also")
+        extra.append((group.strip(), int(value.strip())))
+    groups = [rest_group] + [g for g, _ in parsed] + [g for g, _ in extra]
+    if len(set(groups)) < len(groups):
+        raise click.BadParameter(f"a group is named twice: {', '.join(groups)}")
     if rows is None or any(p.severity == "error" for p in problems):
         raise InvalidInstance(problems)
-    targets = targets_by_population(total, {r.get("code"): r.get("population") for r in rows},
-                                    rest_group, parsed)
-    groups = [rest_group] + [g for g, _ in parsed]
+    populations = {r.get("code"): r.get("population") for r in rows}
+    targets = targets_by_population(total, populations, rest_group, parsed)
+    for group, n in extra:
+        for code, places in largest_remainder(n, populations).items():
+            targets[code, group] = places
     text_out = csv_text(["municipality", "group", "target"],
                         ([c, g, targets[c, g]] for c in sorted({c for c, _ in targets})
                          for g in groups))

@@ -35,6 +35,7 @@ import pulp
 
 from ..instance import Instance
 from ..model.rules import EQ, GE, LE, Row, Rule, RuleSystem, in_ge_form, tightened
+from ..solver import runner as solver
 from ..solver.runner import Clock, RunResult, SolverOptions, run
 
 EPS = 1e-7
@@ -132,22 +133,24 @@ def build_problem(system: RuleSystem, lower: list[Fraction | None], upper: list[
 
 
 # ---------------------------------------------------------------------------- IIS (HiGHS)
-def highs_iis(system: RuleSystem, active: Collection[Rule]) -> list[Rule] | None:
+def highs_iis(system: RuleSystem, active: Collection[Rule],
+              time_left: float | None = None) -> list[Rule] | None:
     """HiGHS's irreducible infeasible subset of the linear relaxation, as rules.
 
-    None when HiGHS finds the relaxation feasible or gives no valid IIS. Bounds
-    that no rule sets (x >= 0, e >= 0) are part of the model, not rules, and are
-    left out of the answer.
+    None when HiGHS finds the relaxation feasible, gives no valid IIS, runs out of
+    ``time_left`` (seconds; the command's clock) or hangs (``solver.guarded_run``, the
+    watchdog of every HiGHS run). Bounds that no rule sets (x >= 0, e >= 0) are part of
+    the model, not rules, and are left out of the answer.
     """
     import highspy
     import numpy as np
 
-    from ..solver.runner import _silence_highs_banner
-
-    _silence_highs_banner()
+    solver._silence_highs_banner()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 1)
+    if time_left is not None:
+        h.setOptionValue("time_limit", max(time_left, 0.01))
     h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromRay)
                      | int(highspy.IisStrategy.kIisStrategyIrreducible))
     inf = highspy.kHighsInf
@@ -164,7 +167,10 @@ def highs_iis(system: RuleSystem, active: Collection[Rule]) -> list[Rule] | None
         val = np.array([float(c) for c in row.coefs.values()], dtype=np.float64)
         h.addRow(lo, hi, len(idx), idx, val)
         row_rules.append(rule)
-    h.run()
+    try:
+        solver.guarded_run(h, time_left)
+    except solver.HighsStuck:
+        return None  # the deletion filter finds the conflict without HiGHS's IIS
     if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
         return None
     status, iis = h.getIis()
@@ -415,7 +421,9 @@ def find_bottleneck(system: RuleSystem, active: set[Rule], oracle: Oracle) -> Bo
     method = "deletion-filter"
     if not oracle.feasible(system, active, relax=True):
         if oracle.options.name == "highs":
-            candidates, method = highs_iis(system, active), "highs-iis"
+            if oracle.clock.expired():
+                raise Unknown("the time limit was reached")
+            candidates, method = highs_iis(system, active, oracle.clock.left()), "highs-iis"
         if candidates is None:
             cert = certificate(system, active, oracle)
             if cert is not None and cert.verified:

@@ -144,6 +144,8 @@ class Diagnosis:
     rules: dict[Rule, dict[str, Any]] = field(default_factory=dict)  # rule -> facts, for words
     complete: bool = True  # False: a solver run stopped before the diagnosis was finished
     solver_runs: int = 0
+    group_labels: dict[str, str] = field(default_factory=dict)  # group id -> label, for words
+    pool_names: dict[str, str] = field(default_factory=dict)  # pool = municipality: code -> name
 
     def as_dict(self) -> dict[str, Any]:
         """diagnosis.json: every number exact where it is part of a certificate (as text)."""
@@ -172,6 +174,8 @@ class Diagnosis:
             "rules": {r.id: self.rules[r] for r in sorted(self.rules, key=Rule.sort_key)},
             "solver_runs": self.solver_runs,
             "message": self.message,
+            "group_labels": dict(self.group_labels),
+            "pool_names": dict(self.pool_names),
         }
 
 
@@ -252,6 +256,9 @@ def diagnose(instance: Instance, options: SolverOptions | None = None,
     clock = clock or Clock(options.time_limit)
     diag = shortfall(instance, options, clock)
     diag.solver = options.name
+    diag.group_labels = {g.id: g.label for g in instance.groups}
+    if instance.pool == "municipality":
+        diag.pool_names = {m.code: m.name for m in instance.municipalities}
     diag.repairs_requested = repairs
     diag.penalties = penalties_of(instance)
     oracle = Oracle(options, clock, resolve=resolve,

@@ -218,8 +218,35 @@ def change_words(ch: Mapping[str, Any], lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------- everything
+# keys whose text values may be group ids (rules, shortfall parts, repairs, margins)
+_GROUP_KEYS = ("group", "from", "to")
+
+
+def with_labels(data: Any, labels: Mapping[str, str], pools: Mapping[str, str] | None = None
+                ) -> Any:
+    """``data`` with every group id under a key of ``_GROUP_KEYS`` replaced by its label, and
+    every pool (``pool`` keys) by its name, for words only (diagnosis.json keeps the ids;
+    ``group_labels`` and ``pool_names`` map them)."""
+    pools = pools or {}
+    if isinstance(data, Mapping):
+        out = {}
+        for k, v in data.items():
+            if k in _GROUP_KEYS and isinstance(v, str):
+                out[k] = labels.get(v, v)
+            elif k == "pool" and isinstance(v, str):
+                out[k] = pools.get(v, v)
+            else:
+                out[k] = with_labels(v, labels, pools)
+        return out
+    if isinstance(data, list):
+        return [with_labels(v, labels, pools) for v in data]
+    return data
+
+
 def lines(data: Mapping[str, Any], lang: str) -> list[str]:
-    """The whole diagnosis in words."""
+    """The whole diagnosis in words (groups by their labels when ``group_labels`` is given)."""
+    if data.get("group_labels") or data.get("pool_names"):
+        data = with_labels(data, data.get("group_labels") or {}, data.get("pool_names"))
     out: list[str] = []
     rules = data.get("rules", {})
     if not data.get("complete", True) and data.get("message"):

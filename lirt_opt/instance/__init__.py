@@ -60,6 +60,12 @@ class Location:
     min_size: int | None = None  # empty: 1
     available_until: date | None = None
     cost: Fraction | None = None  # euros per place per year; empty: 0
+    name: str = ""  # for people (locations.csv `name`); empty: the id
+
+    @property
+    def label(self) -> str:
+        """The site as people call it: its name, or its id when it has none."""
+        return self.name or self.id
 
     @property
     def optional(self) -> bool:
@@ -199,28 +205,36 @@ class Instance:
         return sum(self.target(m, gid) for m in pool.members)
 
     # ---- sites ---------------------------------------------------------------------
-    def site_counts(self, loc: Location) -> tuple[bool, str]:
-        """Whether a site's places count for the task, and if not, why (in words)."""
+    def site_counts(self, loc: Location, lang: str = "en") -> tuple[bool, str]:
+        """Whether a site's places count for the task, and if not, why (in words, English by
+        default as in sites.csv; ``lang="nl"`` for the Dutch words)."""
+        why = self.site_exclusion(loc)
+        if why is None:
+            return True, ""
+        from .i18n import t
+
+        return False, t(f"site.why.{why[0]}", lang, **why[1])
+
+    def site_exclusion(self, loc: Location) -> tuple[str, dict[str, str]] | None:
+        """None when a site's places count; else (reason key, values) for the catalogue."""
         dl, rule = self.deadline, self.counting
         if loc.status == "candidate" and not rule.count_candidates:
-            return False, "candidate sites do not count ([counting] count_candidates = false)"
+            return "candidate", {}
         if dl is not None and loc.available_from is not None and loc.available_from > dl:
-            return False, (f"available from {loc.available_from.isoformat()}, after the deadline "
-                           f"{dl.isoformat()}")
+            return "late", {"date": loc.available_from.isoformat(), "deadline": dl.isoformat()}
         if dl is not None and loc.available_until is not None:
             if loc.available_until < dl:
-                return False, (f"available until {loc.available_until.isoformat()}, before the "
-                               f"deadline {dl.isoformat()}")
+                return "ends", {"date": loc.available_until.isoformat(),
+                                "deadline": dl.isoformat()}
             if rule.min_years > 0:
                 needed = add_years(dl, rule.min_years)
                 if loc.available_until < needed:
-                    return False, (f"available until {loc.available_until.isoformat()}: less than "
-                                   f"{float(rule.min_years):g} years after the deadline "
-                                   f"{dl.isoformat()} (needs {needed.isoformat()})")
+                    return "short", {"date": loc.available_until.isoformat(),
+                                     "years": f"{float(rule.min_years):g}",
+                                     "deadline": dl.isoformat(), "needed": needed.isoformat()}
         if loc.capacity < rule.min_places:
-            return False, (f"capacity {loc.capacity} is below the counting minimum of "
-                           f"{rule.min_places} places")
-        return True, ""
+            return "small", {"capacity": str(loc.capacity), "minimum": str(rule.min_places)}
+        return None
 
     def site_min_size(self, loc: Location) -> int:
         """Fewest places an opened site hosts: its min_size (default 1), and for a site that
@@ -251,9 +265,10 @@ class Instance:
 
         lower = max(bounds.min, places of existing counting sites that serve only g)
         upper = min(bounds.max, capacity of the counting sites that serve g), the site terms
-        only when locations.csv is given; without sites, a municipality with fair share 0
-        gets upper = lower (no places above its lower bounds). With sites the F = 0 rule
-        keeps its planned and candidate sites closed (model.add_site_variables).
+        only when locations.csv is given. A municipality with fair share 0 gets no places
+        above its lower bound (upper = lower; SPEC §3), so its sites open only as far as a
+        bounds.min needs; with sites, the places of its existing sites that serve g (a site
+        shared by groups hosts its capacity whatever the split) count as lower bound here.
         """
         b = self.bounds.get((code, gid), Bound())
         lower, lower_reason = 0, "no lower bound"
@@ -273,6 +288,11 @@ class Instance:
             capacity = sum(loc.capacity for loc in mine)
             if upper is None or capacity < upper:
                 upper, upper_reason = capacity, f"capacity of counting sites {capacity}"
-        elif self.fair_share(code) == 0 and (upper is None or upper > lower):
-            upper, upper_reason = lower, "fair share 0: no places above the lower bound"
+            # F = 0: up to the lower bound (its sites may open to meet a bounds.min), and the
+            # places of existing sites serving g (shared between groups, they host them anyway)
+            at_most = max(lower, sum(loc.capacity for loc in mine if loc.status == "existing"))
+        else:
+            at_most = lower
+        if self.fair_share(code) == 0 and (upper is None or upper > at_most):
+            upper, upper_reason = at_most, "fair share 0: no places above the lower bound"
         return PlaceBound(lower, upper, lower_reason, upper_reason)

@@ -703,7 +703,8 @@ def build_instance(raw: RawInstance, settings: Settings) -> Instance:
     locations = None if loc_rows is None else tuple(
         Location(r.get("id"), r.get("municipality"), r.get("group"), r.get("capacity"),
                  r.get("available_from"), r.get("status"), r.get("min_size"),
-                 r.get("available_until"), r.get("cost")) for r in loc_rows)
+                 r.get("available_until"), r.get("cost"), r.get("name") or "")
+        for r in loc_rows)
     return Instance(
         name=settings.name, path=raw.dir, pool=settings.pool, deadline=settings.deadline,
         groups=groups, exchanges=exchanges, municipalities=tuple(munis), targets=targets,

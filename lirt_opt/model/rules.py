@@ -255,8 +255,11 @@ def rule_system(analysis: Instance, not_allowed: frozenset[tuple[str, str]], poo
         if family.startswith("milestone"):
             continue  # milestones are diagnosed by their own shortfall, not as task rules
         for key, row in entries.items():
+            # rows the model made whole (model.add_whole_row) are read from their exact terms
+            exact_row = pm.exact_rows.get(family, {}).get(key)
+            items = row.items() if exact_row is None else [(v, c) for c, v in exact_row[0]]
             coefs: dict[int, Fraction] = {}
-            for var, coef in row.items():
+            for var, coef in items:
                 if var.name not in by_name:  # a variable of a later model (e.g. sites)
                     low = None if var.lowBound is None else exact(var.lowBound)
                     up = None if var.upBound is None else exact(var.upBound)
@@ -265,9 +268,12 @@ def rule_system(analysis: Instance, not_allowed: frozenset[tuple[str, str]], poo
                 coefs[j] = coefs.get(j, Fraction(0)) + exact(coef)
             sense = {pulp.LpConstraintGE: GE, pulp.LpConstraintLE: LE,
                      pulp.LpConstraintEQ: EQ}[row.sense]
+            rhs = -exact(row.constant) if exact_row is None else exact_row[2]
+            if exact_row is not None:
+                sense = {">=": GE, "<=": LE, "==": EQ}[exact_row[1]]
             rule = Rule(family, pool.id, _key(key))
             system.rows[rule] = Row(rule, {j: c for j, c in sorted(coefs.items()) if c != 0},
-                                    sense, -exact(row.constant))
+                                    sense, rhs)
     return system
 
 

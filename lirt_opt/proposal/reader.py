@@ -90,6 +90,23 @@ class ProposalData:
         return list(seen)
 
     @property
+    def group_labels(self) -> dict[str, str]:
+        """group id -> label (summary.json ``groups``; the id where a label is missing)."""
+        labels = {str(g.get("id")): str(g.get("label") or g.get("id"))
+                  for g in self.summary.get("groups") or [] if isinstance(g, dict)}
+        return {g: labels.get(g, g) for g in [*labels, *self.groups]}
+
+    def group_label(self, group: str) -> str:
+        return self.group_labels.get(group, group)
+
+    @property
+    def site_reasons(self) -> dict[str, dict[str, Any]]:
+        """site id -> {"key", "values"} of why it does not count (summary.json), for words."""
+        sites = self.summary.get("sites") or {}
+        return {str(r.get("id")): r["why"] for r in sites.get("not_counting") or []
+                if isinstance(r, dict) and isinstance(r.get("why"), dict)}
+
+    @property
     def municipalities(self) -> list[tuple[str, str, str]]:
         """(code, name, region) in file order (sorted by code), once each."""
         seen: dict[str, tuple[str, str, str]] = {}

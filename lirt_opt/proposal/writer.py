@@ -89,6 +89,9 @@ class SolveResult(Protocol):
     def solver_runs(self) -> int: ...
     @property
     def mip_gap(self) -> float | None: ...
+    @property
+    def proven(self) -> bool: ...
+    def stages(self) -> list[dict[str, object]]: ...
 
 SUMMARY_JSON = "summary.json"
 DIAGNOSIS_JSON = "diagnosis.json"
@@ -114,6 +117,26 @@ def number(x: Fraction | int) -> int | float:
     return x.numerator if x.denominator == 1 else float(x)
 
 
+def exact_text(x: Fraction | int) -> str:
+    """``x`` written exactly, as ``check`` reads it back: a decimal when it has one (every
+    whole number times a decimal rate does), else ``p/q``. 12 x 0.4166666666666667 is
+    ``5.0000000000000004``, not the float 5.0."""
+    x = Fraction(x)
+    den, twos, fives = x.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{x.numerator}/{x.denominator}"
+    digits = max(twos, fives)
+    if digits == 0:
+        return str(x.numerator)
+    scaled = abs(x.numerator) * 10**digits // x.denominator
+    whole, frac = divmod(scaled, 10**digits)
+    return f"{'-' if x < 0 else ''}{whole}.{frac:0{digits}d}"
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "instance"
 
@@ -132,12 +155,14 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
         "closing": result.closing,
         "instance": {"name": inst.name, "path": str(inst.path), "pool": inst.pool,
                      "deadline": inst.deadline.isoformat() if inst.deadline else None},
+        "groups": [{"id": g.id, "label": g.label, "weight": number(g.weight)} for g in inst.groups],
         "scenario": None if sc is None else {
             "name": sc.name, "file": sc.file, "description": sc.description, "sha256": sc.sha256,
             "overrides": list(sc.overrides), "options": list(sc.options)},
         "solver": {"name": result.solver, "version": result.solver_version,
                    "time_limit": result.time_limit},
         "termination": result.termination,
+        "proven": result.proven,
         "mip_gap": result.mip_gap,
         "solve_seconds": round(result.solve_seconds, 3),
         "solver_runs": result.solver_runs,
@@ -151,6 +176,7 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
             for c in result.check.covers],
         "levels": [{"pool": o.pool.id, "load": str(lv.load), "municipalities": lv.through - lv.above}
                    for o in result.outcomes for lv in o.levels],
+        "stages": result.stages(),
         "input_sha256": inst.input_sha256,
         "files_read": list(inst.files_read),
         "warnings": [str(p) for p in inst.warnings],
@@ -178,9 +204,10 @@ def sites_summary(result: SolveResult) -> dict[str, Any]:
     """Counts of existing, newly opened and non-counting sites, and every exclusion's reason."""
     inst = result.instance
     assert inst.locations is not None
-    reasons = [{"id": loc.id, "municipality": loc.municipality, "reason": why}
+    reasons = [{"id": loc.id, "name": loc.label, "municipality": loc.municipality,
+                "reason": inst.site_counts(loc)[1], "why": {"key": why[0], "values": why[1]}}
                for loc in sorted(inst.locations, key=lambda loc: loc.id)
-               for counts, why in [inst.site_counts(loc)] if not counts]
+               for why in [inst.site_exclusion(loc)] if why is not None]
     summary: dict[str, Any] = {
         "total": len(inst.locations),
         "existing": sum(1 for loc in inst.locations if loc.status == "existing"),
@@ -205,7 +232,7 @@ def site_rows(result: SolveResult) -> list[list[Any]]:
         total = s.total if s.counts else (loc.capacity if s.opened else 0)
         rows.append([s.id, s.municipality, "|".join(s.groups), s.status,
                      "true" if s.opened else "false", total, "true" if s.counts else "false",
-                     s.reason, "|".join(f"{g}:{n}" for g, n in s.places.items())])
+                     s.reason, "|".join(f"{g}:{n}" for g, n in s.places.items()), loc.name])
     return rows
 
 
@@ -236,7 +263,7 @@ def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
             (m.code, m.name, m.region, g, inst.target(m.code, g), p.places[m.code, g])
             for m in inst.municipalities for g in inst.group_ids)))
         put(EXCHANGES_CSV, safe_csv_text(EXCHANGE_COLUMNS, (
-            (f.pool, f.source, f.target, number(f.places), number(f.credited),
+            (f.pool, f.source, f.target, number(f.places), exact_text(f.credited),
              f.date.isoformat() if f.date else "") for f in p.exchanges)))
         if inst.locations is not None:
             put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))

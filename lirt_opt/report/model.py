@@ -9,6 +9,8 @@ Numbers stay numbers; each column says how to show them (``kind``).
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -140,7 +142,7 @@ def build_report(data: ProposalData, lang: str = "nl", value: ValueOfAPlace | No
             subtitle.append(str(sc["description"]))
     subtitle.append(L("generated", version=s.get("lirt_opt_version", __version__),
                       solver=solver.get("name", "?"), solver_version=solver.get("version", "?"),
-                      status=data.status))
+                      status=_status_words(data.status, lang)))
     names = {code: name for code, name, _ in data.municipalities}
     loads = data.loads
     headline: list[tuple[str, str]] = [(L("closing"), L("yes") if data.closing else L("no"))]
@@ -156,7 +158,8 @@ def build_report(data: ProposalData, lang: str = "nl", value: ValueOfAPlace | No
                                              total=format_cell(_num(total), SIGNED, lang),
                                              smallest=format_cell(_num(smallest["margin"]), SIGNED,
                                                                   lang),
-                                             pool=smallest["pool"], group=smallest["group"])))
+                                             pool=smallest["pool"],
+                                             group=data.group_label(smallest["group"]))))
         if loads:
             top = max(loads.values())
             who = [names.get(m, m) for m, v in sorted(loads.items()) if v == top]
@@ -188,6 +191,20 @@ def build_report(data: ProposalData, lang: str = "nl", value: ValueOfAPlace | No
     return Report(lang, title, subtitle, headline, data.closing, sections)
 
 
+def _status_words(status: str, lang: str) -> str:
+    """optimal / feasible / infeasible / error in words (the catalogue of `solve`)."""
+    key = f"solve.status.{status}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return status
+
+
+def _yes_no(flag: Any, lang: str) -> str:
+    yes = flag is True or str(flag).strip().lower() in ("true", "1", "yes", "ja")
+    return t("report.yes" if yes else "report.no", lang)
+
+
 def _col(key: str, kind: str, lang: str) -> Column:
     return Column(t(f"report.col.{key}", lang), kind)
 
@@ -202,9 +219,8 @@ def _loads_section(data: ProposalData, lang: str) -> Section:
     ordered = sorted(loads.items(), key=lambda kv: (-kv[1], kv[0]))
     bars = [Bar(code, info.get(code, (code, ""))[0], float(v)) for code, v in ordered]
     table = Table(_sheet("loads", lang),
-                  [_col("code", TEXT, lang), _col("name", TEXT, lang), _col("region", TEXT, lang),
-                   _col("load", LOAD, lang)],
-                  [[code, info.get(code, (code, ""))[0], info.get(code, ("", ""))[1], float(v)]
+                  [_col("name", TEXT, lang), _col("region", TEXT, lang), _col("load", LOAD, lang)],
+                  [[info.get(code, (code, ""))[0], info.get(code, ("", ""))[1], float(v)]
                    for code, v in ordered], in_html=False)
     section = Section("loads", t("report.loads", lang)).p(t("report.loads.intro", lang))
     section.blocks.append(Chart(t("report.loads.chart", lang), tuple(bars)))
@@ -216,24 +232,25 @@ def _places_section(data: ProposalData, lang: str) -> Section:
     places = data.places()
     targets = {(r.municipality, r.group): r.target for r in data.rows or []}
     loads = data.loads
-    columns = [_col("code", TEXT, lang), _col("name", TEXT, lang), _col("region", TEXT, lang)]
+    columns = [_col("name", TEXT, lang), _col("region", TEXT, lang)]
     for g in groups:
-        columns += [Column(t("report.col.target", lang), INT, g),
-                    Column(t("report.col.places", lang), INT, g),
-                    Column(t("report.col.diff", lang), SIGNED, g)]
+        label = data.group_label(g)
+        columns += [Column(t("report.col.target", lang), INT, label),
+                    Column(t("report.col.places", lang), INT, label),
+                    Column(t("report.col.diff", lang), SIGNED, label)]
     total_label = t("report.col.total", lang)
     columns += [Column(t("report.col.target", lang), INT, total_label),
                 Column(t("report.col.places", lang), INT, total_label),
                 _col("load", LOAD, lang)]
     rows = []
     for code, name, region in data.municipalities:
-        row: list[Any] = [code, name, region]
+        row: list[Any] = [name, region]
         for g in groups:
             row += [targets[code, g], places[code, g], places[code, g] - targets[code, g]]
         row += [sum(targets[code, g] for g in groups), sum(places[code, g] for g in groups),
                 float(loads[code]) if code in loads else None]
         rows.append(row)
-    total: list[Any] = [t("report.col.total", lang), "", ""]
+    total: list[Any] = [t("report.col.total", lang), ""]
     for g in groups:
         tg = sum(targets[c, g] for c, _, _ in data.municipalities)
         pg = sum(places[c, g] for c, _, _ in data.municipalities)
@@ -254,8 +271,8 @@ def _regions_section(data: ProposalData, lang: str) -> Section:
         regions.setdefault(region, []).append(code)
     columns = [_col("region", TEXT, lang), _col("count", INT, lang)]
     for g in groups:
-        columns += [Column(t("report.col.target", lang), INT, g),
-                    Column(t("report.col.places", lang), INT, g)]
+        columns += [Column(t("report.col.target", lang), INT, data.group_label(g)),
+                    Column(t("report.col.places", lang), INT, data.group_label(g))]
     columns += [_col("max_load", LOAD, lang), _col("min_load", LOAD, lang)]
     rows = []
     for region, codes in sorted(regions.items()):
@@ -274,7 +291,9 @@ def _pools_section(data: ProposalData, lang: str) -> Section:
                _col("places", NUM, lang), _col("exchanged_out", NUM, lang),
                _col("credited", NUM, lang), _col("covered", NUM, lang),
                _col("margin", SIGNED, lang)]
-    rows = [[p.get("pool"), p.get("group"), p.get("target"), p.get("places"),
+    names = {code: name for code, name, _ in data.municipalities}  # pool = municipality
+    rows = [[names.get(str(p.get("pool")), p.get("pool")), data.group_label(str(p.get("group"))),
+             p.get("target"), p.get("places"),
              p.get("exchanged_out"), p.get("credited"), p.get("covered"), p.get("margin")]
             for p in data.pools]
     return Section("pools", t("report.pools", lang)).table(
@@ -284,11 +303,22 @@ def _pools_section(data: ProposalData, lang: str) -> Section:
 def _exchanges_section(data: ProposalData, lang: str) -> Section:
     columns = [_col("pool", TEXT, lang), _col("from", TEXT, lang), _col("to", TEXT, lang),
                _col("places", NUM, lang), _col("credited", NUM, lang)]
-    rows = [[e.get("pool"), e.get("from"), e.get("to"), e.get("places"), e.get("credited")]
-            for e in data.exchanges]
+    names = {code: name for code, name, _ in data.municipalities}  # pool = municipality
+    flows = [{**e, "pool": names.get(str(e.get("pool")), e.get("pool"))} for e in data.exchanges
+             if e.get("places") not in (0, "0", None, "")]
+    rows = [[e.get("pool"), data.group_label(str(e.get("from"))),
+             data.group_label(str(e.get("to"))), e.get("places"), e.get("credited")]
+            for e in flows]
     section = Section("exchanges", t("report.exchanges", lang))
     if not rows:
         section.p(t("report.exchanges.none", lang))
+    else:  # who carries what, in words: "Zuid dekt 685 plaatsen voor … met …"
+        section.ul([t("solve.exchange" if not e.get("date") else "solve.exchange.date", lang,
+                      pool=e.get("pool"), credited=format_cell(e.get("credited"), NUM, lang),
+                      places=format_cell(e.get("places"), NUM, lang),
+                      source=data.group_label(str(e.get("from"))),
+                      to=data.group_label(str(e.get("to"))), date=e.get("date") or "").strip()
+                    for e in flows])
     return section.table(Table(_sheet("exchanges", lang), columns, rows))
 
 
@@ -324,8 +354,38 @@ def _plain(v: Any) -> Any:
 
 
 def _sites_section(data: ProposalData, lang: str) -> Section:
+    """Every site by its name, its municipality's name and its groups' labels; ja/nee; why a
+    site does not count in words (summary.json keeps the reason's key and values)."""
+    names = {code: name for code, name, _ in data.municipalities}
+    why = data.site_reasons
+    columns = [_col("site", TEXT, lang), _col("municipality", TEXT, lang),
+               _col("groups", TEXT, lang), _col("site_status", TEXT, lang),
+               _col("opened", TEXT, lang), _col("places", INT, lang), _col("counts", TEXT, lang),
+               _col("reason", TEXT, lang), _col("places_by_group", TEXT, lang)]
+    rows = []
+    for s in data.sites or []:
+        sid = str(s.get("id", ""))
+        groups = [g for g in str(s.get("groups") or "").split("|") if g]
+        split = []
+        for part in filter(None, str(s.get("places_by_group") or "").split("|")):
+            g, _, n = part.partition(":")
+            split.append(f"{data.group_label(g)} {format_cell(_num(n or 0), INT, lang)}")
+        reason = str(s.get("reason") or "")
+        if sid in why:
+            with contextlib.suppress(KeyError, TypeError):
+                reason = t(f"site.why.{why[sid]['key']}", lang, **why[sid].get("values", {}))
+        status = str(s.get("status") or "")
+        try:
+            status_words = t(f"report.site_status.{status}", lang)
+        except KeyError:
+            status_words = status
+        rows.append([str(s.get("name") or sid), names.get(str(s.get("municipality")),
+                                                          str(s.get("municipality"))),
+                     ", ".join(data.group_label(g) for g in groups), status_words,
+                     _yes_no(s.get("opened"), lang), s.get("places"),
+                     _yes_no(s.get("counts"), lang), reason, ", ".join(split)])
     return Section("sites", t("report.sites", lang)).table(
-        _generic_table(_sheet("sites", lang), data.sites or [], data.site_columns))
+        Table(_sheet("sites", lang), columns, rows))
 
 
 def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
@@ -366,20 +426,38 @@ def _value_section(value: ValueOfAPlace, data: ProposalData, lang: str) -> Secti
     section = Section("value", t("report.value", lang)).p(t("report.value.intro", lang))
     groups = sorted({g for p in value.pools for g in p.task})
     pool_cols = [_col("pool", TEXT, lang), Column(t("report.value.lp_load", lang), LOAD)]
-    pool_cols += [Column(t("report.value.pool_task", lang, group=g), VALUE) for g in groups]
+    pool_cols += [Column(t("report.value.pool_task", lang, group=data.group_label(g)), VALUE)
+                  for g in groups]
     section.table(Table(_sheet("value_pools", lang), pool_cols, [
         [p.pool, p.heaviest_load] + [p.task.get(g) for g in groups] for p in value.pools]))
     shown = [v for v in value.places if (v.capacity or 0) != 0 or v.task != 0]
     if not shown:
         return section.p(t("report.value.none", lang))
     section.table(Table(_sheet("value", lang), [
-        _col("pool", TEXT, lang), _col("code", TEXT, lang), _col("name", TEXT, lang),
+        _col("pool", TEXT, lang), _col("name", TEXT, lang),
         _col("group", TEXT, lang), Column(t("report.value.at_capacity", lang), TEXT),
         Column(t("report.value.capacity", lang), VALUE), Column(t("report.value.task", lang), VALUE)],
-        [[v.pool, v.municipality, names.get(v.municipality, v.municipality), v.group,
+        [[v.pool, names.get(v.municipality, v.municipality), data.group_label(v.group),
           t("report.yes", lang) if v.at_capacity else t("report.no", lang), v.capacity, v.task]
          for v in shown]))
     return section
+
+
+_OVERRIDE_WORDS = {"nl": {"bounds": "grenzen", "min": "min.", "max": "max.", "none": "geen",
+                          "excluded": "uitgesloten", "removed": "verwijderd",
+                          "location": "locatie", "exchange": "uitwisseling", "added": "toegevoegd",
+                          "replaced": "vervangen", "pool": "pool", "deadline": "peildatum"},
+                   "en": {}}
+
+
+def _readable(text: str, data: ProposalData, lang: str) -> str:
+    """A scenario's change (scenario.py's words, e.g. "bounds GM0983/asylum: min 750, max
+    none") with names for codes, labels for group ids and site names for site ids."""
+    names: dict[str, str] = {code: name for code, name, _ in data.municipalities}
+    names.update(data.group_labels)
+    names.update({str(s.get("id")): str(s.get("name")) for s in data.sites or [] if s.get("name")})
+    words = {**names, **_OVERRIDE_WORDS.get(lang, {})}
+    return re.sub(r"[\w.\-]+", lambda m: words.get(m.group(0), m.group(0)), text)
 
 
 def _about_section(data: ProposalData, lang: str) -> Section:
@@ -388,7 +466,7 @@ def _about_section(data: ProposalData, lang: str) -> Section:
     solver = s.get("solver") or {}
     rows: list[list[Any]] = [
         [t("report.instance", lang), f"{inst.get('name', '')} ({inst.get('path', '')})"],
-        [t("report.status", lang), f"{s.get('status', '')} ({s.get('termination', '')})"],
+        [t("report.status", lang), _status_words(str(s.get("status", "")), lang)],
         [t("report.solver", lang), f"{solver.get('name', '')} {solver.get('version', '')}"],
         [t("report.input_sha", lang), str(s.get("input_sha256", ""))],
     ]
@@ -398,7 +476,8 @@ def _about_section(data: ProposalData, lang: str) -> Section:
         _sheet("summary", lang), [_col("key", TEXT, lang), _col("value", TEXT, lang)], rows))
     sc = data.scenario
     if sc and sc.get("overrides"):
-        section.p(t("report.overrides", lang) + ":").ul([str(o) for o in sc["overrides"]])
+        section.p(t("report.overrides", lang) + ":").ul([_readable(str(o), data, lang)
+                                                          for o in sc["overrides"]])
     warnings = s.get("warnings") or []
     if warnings:
         section.p(t("report.warnings", lang) + ":").ul([str(w) for w in warnings])

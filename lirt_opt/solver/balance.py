@@ -67,6 +67,15 @@ ESTIMATE_CAP = 2.0
 # (its candidate is as valid as Step A's; models/distribution.md section 4b).
 PROVE_FROM_INCUMBENT = True
 
+# The mix stage with sites: when the rows allow at most this many openings of the optional
+# sites (all found by a cost-guided enumeration), the mix is solved once per opening with the
+# openings fixed; with more, it searches the openings itself (models/distribution.md 5a).
+MIX_OPENINGS = 4
+
+# Per-municipality floors on new sites (site_floors): exact rows that make the stages with
+# sites faster; False only to measure without them.
+SITE_FLOORS = True
+
 # Breakpoints of the mix penalty phi (see _mix_tie_break): fine where deviations are small.
 MIX_BREAKPOINTS: tuple[float, ...] = tuple(
     [i * 0.005 for i in range(20)] + [0.1 + i * 0.025 for i in range(8)]
@@ -108,6 +117,7 @@ class PoolOutcome:
     runs: list[tuple[str, RunResult]] = field(default_factory=list)  # (stage, result)
     message: str = ""
     notes: list[str] = field(default_factory=list)  # what went wrong and was recovered
+    stopped: str = ""  # why the stages stopped early (a termination: time_limit, ...), or ""
 
     @property
     def proven(self) -> bool:
@@ -115,11 +125,13 @@ class PoolOutcome:
 
 
 class _Stopped(Exception):
-    """A stage ended without proving its optimum; keep the incumbent."""
+    """A stage ended without proving its optimum; keep the incumbent. ``termination``: why
+    (``time_limit`` when the clock ran out, before or during the stage)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, termination: str):
         super().__init__(message)
         self.message = message
+        self.termination = termination
 
 
 class LeximinDriver:
@@ -131,6 +143,7 @@ class LeximinDriver:
         self.top: dict[str, int] = {}  # U[m] = floor(D z1 F[m]): D E[m] never exceeds it
         self.y: dict[tuple[str, int], pulp.LpVariable] = {}  # m sits on level j
         self.session: HighsSession | None = None  # HiGHS: one model kept in step (in place)
+        self.floors: dict[str, tuple[int, list[Location]]] = {}  # m: (k[m], m's optional sites)
         D = pm.D
         self.lowest = {m: sum((int(D * pm.weight(g)) * pm.lower[m, g] for g in pm.groups), 0)
                        for m in pm.loaded}  # smallest D E[m]
@@ -148,11 +161,70 @@ class LeximinDriver:
 
     # ---- plumbing -------------------------------------------------------------
     def solve(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
-              gap: float = 0.0, cap: float | None = None) -> RunResult:
+              gap: float = 0.0, cap: float | None = None, infeasible_ok: bool = False) -> RunResult:
         """One stage. ``gap`` and ``cap`` (seconds) are for estimates only: a stage run with a
-        cap that stops at it with a solution counts as done (its solution is an estimate)."""
+        cap that stops at it with a solution is accepted as an estimate (never as proven).
+
+        A run that says optimal is believed only when the objective of the solution it gives
+        back is the objective it claims (``claim_holds``): HiGHS 1.16, given a MIP start, can
+        report an optimum and a bound that its own solution does not reach (models/
+        distribution.md). Such a stage runs once more without the start; if the claim still
+        does not hold, the stage is not proven. With ``infeasible_ok`` a proven infeasible run
+        is an answer (returned, its gap closed), not a stop."""
+        estimate = cap is not None or gap > 0
         if self.clock.expired():
-            raise _Stopped(f"time limit reached before stage {stage}")
+            raise _Stopped(f"time limit reached before stage {stage}", "time_limit")
+        result, left = self._run(stage, objective, gap, cap)
+        if result.proven_optimal and not self.claim_holds(objective, result):
+            claimed, actual = result.objective, self.objective_value(objective)
+            self.outcome.notes.append(
+                f"stage {stage}: the solver claimed the optimum {claimed!r} but its solution has "
+                f"{actual!r}; the stage ran again without a start")
+            self.outcome.runs.append((stage, replace(result, termination="other", status="warning",
+                                                     estimate=estimate,
+                                                     raw_status=f"{result.raw_status} (claim "
+                                                     f"{claimed!r} not met: {actual!r})")))
+            self.forget_start()
+            if self.clock.expired():
+                raise _Stopped(f"time limit reached in stage {stage}", "time_limit")
+            result, left = self._run(stage, objective, gap, cap)
+            if result.proven_optimal and not self.claim_holds(objective, result):
+                result = replace(result, termination="other", status="warning",
+                                 raw_status=f"{result.raw_status} (claimed objective "
+                                 f"{result.objective!r} not met: "
+                                 f"{self.objective_value(objective)!r})")
+        cut = (cap is not None and result.termination == "time_limit" and result.has_solution
+               and (left is None or cap < left))
+        if cut:
+            result = replace(result, raw_status=f"{result.raw_status} (estimate cut at {cap:g} s)")
+        result = replace(result, estimate=estimate)
+        accepted = result.proven_optimal or cut
+        self.outcome.runs.append((stage, result))
+        if result.has_solution:
+            places = self.pm.place_values()
+            # an accepted stage always moves forward; another one (a limit hit) only
+            # replaces the incumbent when its sorted loads are no worse
+            if (accepted or self.outcome.places is None
+                    or self.sorted_loads(places) <= self.sorted_loads(self.outcome.places)):
+                self.outcome.places = places
+                self.outcome.exchanges = self.pm.exchange_values()
+                self.outcome.site_places = self.pm.site_values()
+                self.outcome.milestone_exchanges = self.pm.milestone_exchange_values()
+        if not accepted:
+            if infeasible_ok and result.termination == "infeasible":
+                # a proof (no such solution), not a stop: its gap is closed
+                self.outcome.runs[-1] = (stage, replace(result, mip_gap=0.0))
+                return result
+            if result.termination == "infeasible" and self.outcome.places is not None:
+                raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
+                               "known (numerical trouble); keeping the last solution", "other")
+            raise _Stopped(f"stage {stage}: {result.termination} ({result.raw_status})",
+                           result.termination)
+        return result
+
+    def _run(self, stage: str, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
+             gap: float, cap: float | None) -> tuple[RunResult, float | None]:
+        """One solver run of a stage within the clock; (result, seconds left when it began)."""
         left = self.clock.left()
         limit = cap if left is None else (left if cap is None else min(cap, left))
         result = None
@@ -173,27 +245,50 @@ class LeximinDriver:
                 limit = cap if left is None else (left if cap is None else min(cap, left))
         if result is None:
             result = run(self.pm.problem(objective), self.options, limit, gap)
-        if (cap is not None and result.termination == "time_limit" and result.has_solution
-                and (left is None or cap < left)):
-            result = replace(result, termination="optimal", status="ok",
-                             raw_status=f"{result.raw_status} (estimate cut at {cap:g} s)")
-        self.outcome.runs.append((stage, result))
-        if result.has_solution:
-            places = self.pm.place_values()
-            # a proven stage always moves forward; an unproven one (a limit hit) only
-            # replaces the incumbent when its sorted loads are no worse
-            if (result.proven_optimal or self.outcome.places is None
-                    or self.sorted_loads(places) <= self.sorted_loads(self.outcome.places)):
-                self.outcome.places = places
-                self.outcome.exchanges = self.pm.exchange_values()
-                self.outcome.site_places = self.pm.site_values()
-                self.outcome.milestone_exchanges = self.pm.milestone_exchange_values()
-        if not result.proven_optimal:
-            if result.termination == "infeasible" and self.outcome.places is not None:
-                raise _Stopped(f"stage {stage}: solver reported infeasible after a solution was "
-                               "known (numerical trouble); keeping the last solution")
-            raise _Stopped(f"stage {stage}: {result.termination} ({result.raw_status})")
-        return result
+        return result, left
+
+    @staticmethod
+    def _terms(objective: pulp.LpAffineExpression | pulp.LpVariable | float
+               ) -> list[tuple[pulp.LpVariable, float]]:
+        if isinstance(objective, pulp.LpVariable):
+            return [(objective, 1.0)]
+        if isinstance(objective, pulp.LpAffineExpression):
+            return list(objective.items())
+        return []
+
+    def objective_value(self, objective: pulp.LpAffineExpression | pulp.LpVariable | float
+                        ) -> float:
+        """The objective at the values the variables now hold (the run's solution)."""
+        constant = (float(objective.constant) if isinstance(objective, pulp.LpAffineExpression)
+                    else 0.0 if isinstance(objective, pulp.LpVariable) else float(objective))
+        return constant + sum(float(c) * float(v.varValue or 0.0)
+                              for v, c in self._terms(objective))
+
+    def claim_holds(self, objective: pulp.LpAffineExpression | pulp.LpVariable | float,
+                    result: RunResult) -> bool:
+        """Does the solution the run gave back have the objective the run reports? For an
+        integral objective (whole coefficients on integer variables) exactly, on the whole
+        values the solution is read as; else within 1e-6 relative."""
+        if result.objective is None:
+            return True
+        terms = self._terms(objective)
+        integral = all(v.cat == pulp.LpInteger and float(c).is_integer() for v, c in terms)
+        if integral:
+            actual = sum(int(c) * round(v.varValue or 0.0) for v, c in terms)
+            return abs(actual - result.objective) < 0.5
+        actual_f = self.objective_value(objective)
+        return abs(actual_f - result.objective) <= 1e-6 * (1 + abs(result.objective))
+
+    def forget_start(self) -> None:
+        """Drop the values the variables hold, so that the next run has no MIP start."""
+        variables: set[pulp.LpVariable] = set()
+        for family in self.pm.rows.values():
+            for row in family.values():
+                variables.update(row.keys())
+        if self.session is not None:
+            variables.update(self.session.variables)
+        for v in variables:
+            v.varValue = None
 
     def sorted_loads(self, places: dict[tuple[str, str], int]) -> list[Fraction]:
         """Loads of the loaded municipalities, largest first (the leximin vector)."""
@@ -264,8 +359,9 @@ class LeximinDriver:
             # change the path, never the answer
             try:
                 self.solve(stage, z, gap=ESTIMATE_GAP, cap=ESTIMATE_CAP)
-            except _Stopped:
-                if self.outcome.runs[-1][1].termination != "time_limit" or self.clock.expired():
+            except _Stopped as stop:
+                # (the clock may have run out before the stage began: then no run is recorded)
+                if stop.termination != "time_limit" or self.clock.expired():
                     raise
                 if below is None:  # no solution within the cap: estimate without one
                     self.solve(stage, z, gap=ESTIMATE_GAP)
@@ -448,11 +544,127 @@ class LeximinDriver:
                            pulp.LpConstraint(row, pulp.LpConstraintGE, rhs=-a * b))
             penalty.append(float(pm.F[m]) * phi)
         objective = pulp.lpSum(penalty)
-        self.solve("tie-break: mix", objective)
+        openings = self.openings()
+        if openings is None:
+            self.solve("tie-break: mix", objective)
+        else:
+            self._mix_per_opening(objective, openings)
         # fix it at the value the solution really has (exact from its whole places), not at
         # the solver's figure, which its feasibility tolerance on the chord rows can lower
         best = float(self.mix_penalty(self.outcome.places or {}))
         pm.add_row("tie-break", "mix", objective <= best + 1e-7 * (1 + abs(best)))
+
+    def site_floors(self) -> None:
+        """Rows sum_{l in S_m} o[l] >= k[m]: k[m] the fewest new sites municipality m needs
+        with its own rows alone (models/distribution.md section 4d).
+
+        k[m] is the optimum of a small MIP over m's own variables (x[m,.], its sites' p and o,
+        y[m,.]) and the rows that hold only those; a level whose count equals the number of
+        municipalities that can sit on it holds all of them (their y = 1). Every proposal with
+        the levels found meets these rows, so they change no optimum; they tell the solver
+        what the pool's row sum o <= k* means per municipality, which its relaxation does not
+        see (o fractional), and that makes the later stages with sites fast."""
+        pm = self.pm
+        by_m: dict[str, list[Location]] = {}
+        for loc in pm.sites:
+            if loc.id in pm.opened and pm.opened[loc.id].upBound != 0:
+                by_m.setdefault(loc.municipality, []).append(loc)
+        if not by_m:
+            return
+        forced: set[str] = set()  # y that a level's count makes 1
+        for j, level in enumerate(self.outcome.levels):
+            on = [v for (_, k), v in self.y.items() if k == j]
+            if len(on) == level.through - level.above:
+                forced.update(v.name for v in on)
+        rows = [row for family in pm.rows.values() for row in family.values()]
+        for m, locs in sorted(by_m.items()):
+            own = {v.name for (mm, _), v in pm.x.items() if mm == m}
+            own |= {v.name for (mm, _), v in self.y.items() if mm == m}
+            for loc in pm.sites:
+                if loc.municipality == m:
+                    own |= {pm.p[loc.id, g].name for g in loc.groups}
+                    if loc.id in pm.opened:
+                        own.add(pm.opened[loc.id].name)
+            prob = pulp.LpProblem("site_floor", pulp.LpMinimize)
+            count = pulp.lpSum(pm.opened[loc.id] for loc in locs)
+            prob.setObjective(count)
+            for row in rows:
+                variables = list(row.keys())
+                if variables and all(v.name in own for v in variables):
+                    prob.addConstraint(row)
+            for (mm, _), v in self.y.items():
+                if mm == m and v.name in forced:
+                    prob.addConstraint(v >= 1)
+            saved = {v.name: v.varValue for v in prob.variables()}
+            try:
+                result = run(prob, self.options, self.clock.left(), 0.0)
+            finally:
+                for v in prob.variables():
+                    v.varValue = saved[v.name]
+            self.outcome.runs.append((f"site floor {m}", result))
+            if not result.proven_optimal or result.objective is None:
+                continue  # no floor for m: a floor is only a help
+            floor = math.ceil(result.objective - 1e-6)
+            self.floors[m] = (floor, locs)
+            if floor > 0:
+                pm.add_row("site floor", m, count >= floor)
+
+    def _opening(self) -> dict[str, int]:
+        """o[l] of the incumbent: a site is open exactly when it hosts places (min size >= 1)."""
+        return {loc.id: int(self.is_open(loc)) for loc in self.pm.sites if loc.id in self.pm.opened}
+
+    def openings(self) -> list[dict[str, int]] | None:
+        """Every opening o of the optional sites that the rows allow now, the incumbent's
+        first, when there are at most MIX_OPENINGS; None when there are more, or when no cost
+        objective is fixed (models/distribution.md section 5a).
+
+        Each next opening is a solution of the rows with a no-good row for every opening
+        found, sum_{o_l = 0} o[l] - sum_{o_l = 1} o[l] >= 1 - |{l : o_l = 1}|, minimising the
+        cost (its relaxation is what makes the proof of "no other" fast; the rows already
+        hold the cost at its optimum). Proven infeasible: the list is complete."""
+        pm = self.pm
+        if not pm.opened or "cost" not in pm.rows.get("objective", {}):
+            return None
+        found = [self._opening()]
+        try:
+            while True:
+                last = found[-1]
+                pm.add_row("opening", len(found), pulp.lpSum(
+                    -pm.opened[lid] if on else pm.opened[lid] for lid, on in last.items())
+                    >= 1 - sum(last.values()))
+                result = self.solve("tie-break: mix, another opening", pm.site_cost(),
+                                    infeasible_ok=True)
+                if result.termination == "infeasible":
+                    return found
+                if len(found) >= MIX_OPENINGS:
+                    return None
+                found.append(self._opening())
+        finally:
+            pm.remove_family("opening")
+
+    def _mix_per_opening(self, objective: pulp.LpAffineExpression,
+                         openings: list[dict[str, int]]) -> None:
+        """The mix stage as one run per opening, its o fixed: the least penalty over all
+        openings the rows allow is the mix optimum. Equal penalties: the first opening found
+        (the incumbent's)."""
+        pm = self.pm
+        saved = {lid: (v.lowBound, v.upBound) for lid, v in pm.opened.items()}
+        best: tuple[Fraction, int] | None = None
+        try:
+            for i, opening in enumerate(openings):
+                for lid, on in opening.items():
+                    pm.opened[lid].lowBound = pm.opened[lid].upBound = on
+                self.solve(f"tie-break: mix, opening {i + 1}", objective)
+                value = self.mix_penalty(self.outcome.places or {})
+                if best is None or value < best[0]:
+                    best = (value, i)
+            if best is not None and best[1] != len(openings) - 1:
+                for lid, on in openings[best[1]].items():
+                    pm.opened[lid].lowBound = pm.opened[lid].upBound = on
+                self.solve(f"tie-break: mix, opening {best[1] + 1}", objective)
+        finally:
+            for lid, (lo, up) in saved.items():
+                pm.opened[lid].lowBound, pm.opened[lid].upBound = lo, up
 
     def fewest_sites(self) -> None:
         """Objective 'sites': fewest newly opened (planned or candidate) sites; then fixed."""
@@ -477,15 +689,21 @@ class LeximinDriver:
         return sum(places.get((loc.id, g), 0) for g in loc.groups) > 0
 
     def lowest_cost(self) -> None:
-        """Objective 'cost': lowest sum of cost per place per year x places; then fixed."""
+        """Objective 'cost': lowest sum of cost per place per year x places; then fixed at its
+        optimum exactly. Costs are exact decimals: times C, the common denominator of the
+        pool's costs, every coefficient is whole, so the objective is a whole number and
+        ``C cost <= best`` admits the optimum and nothing worse (no tolerance)."""
         pm = self.pm
-        if not any(loc.cost for loc in pm.sites):
+        costs = {loc.id: Fraction(loc.cost) for loc in pm.sites if loc.cost}
+        if not costs:
             return
-        self.solve("objective: lowest cost", pm.site_cost())
+        scale = math.lcm(*(c.denominator for c in costs.values()))
+        whole = {lg: int(costs[lg[0]] * scale) for lg in pm.p if lg[0] in costs}
+        scaled = pulp.LpAffineExpression([(pm.p[lg], c) for lg, c in whole.items()])
+        self.solve("objective: lowest cost", scaled)
         places = self.outcome.site_places or {}
-        best = float(sum((loc.cost * places.get((loc.id, g), 0) for loc in pm.sites if loc.cost
-                          for g in loc.groups), Fraction(0)))
-        pm.add_row("objective", "cost", pm.site_cost() <= best + 1e-7 * (1 + abs(best)))
+        best = sum(c * places.get(lg, 0) for lg, c in whole.items())
+        pm.add_row("objective", "cost", scaled <= best)
 
     def run(self) -> PoolOutcome:
         out = self.outcome
@@ -493,18 +711,23 @@ class LeximinDriver:
         try:
             for name in self.pm.instance.objective_order:
                 stages[name]()
+                if name == "balance" and SITE_FLOORS:
+                    self.site_floors()
             if self.outcome.places is None:  # no stage needed a solver run
                 self.solve("feasibility", 0.0)
             self.tie_breaks()
             out.status = "optimal"
         except _Stopped as stop:
             out.message = stop.message
+            out.stopped = stop.termination
             first = out.runs[0][1] if out.runs else None
             if out.places is None:
                 infeasible = first is not None and first.termination == "infeasible"
                 out.status = "infeasible" if infeasible else "error"
                 if infeasible:
                     out.message = "no proposal covers every task of this pool"
+                elif stop.termination == "time_limit":
+                    out.message = f"time limit reached before a proposal was found ({stop.message})"
             else:
                 out.status = "feasible"
         return out

@@ -54,10 +54,19 @@ class RunResult:
     mip_gap: float | None
     runtime: float
     raw_status: str  # the solver's own words
+    # an estimate (a relative gap or a time cap was allowed): never counted as proven, even
+    # when the solver says optimal (optimal within the gap asked)
+    estimate: bool = False
 
     @property
     def proven_optimal(self) -> bool:
+        """Optimal as the solver was asked (within ``gap``; see ``proven``)."""
         return self.termination == "optimal" and self.has_solution
+
+    @property
+    def proven(self) -> bool:
+        """Proven optimal with no gap allowed: what summary.json calls proven."""
+        return self.proven_optimal and not self.estimate
 
 
 class Clock:

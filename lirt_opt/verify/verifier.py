@@ -34,7 +34,7 @@ SITES_CSV = "sites.csv"
 PROPOSAL_COLUMNS = ("municipality", "name", "region", "group", "target", "places")
 EXCHANGE_COLUMNS = ("pool", "from", "to", "places", "credited", "date")
 SITE_COLUMNS = ("id", "municipality", "groups", "status", "opened", "places", "counts", "reason",
-                "places_by_group")
+                "places_by_group", "name")
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,9 @@ def check_rows(instance: Instance, places: Mapping[tuple[str, str], Fraction | i
 
 def check_bounds(instance: Instance, x: Mapping[tuple[str, str], Fraction],
                  failures: list[Failure]) -> None:
-    """bounds.csv min and max; without sites also the F = 0 rule (no places above the lower
-    bound). With sites, capacities and existing sites are checked site by site."""
+    """bounds.csv min and max, and the F = 0 rule (no places above the lower bound: bounds.min
+    and the places of existing counting sites serving g). With sites, capacities and existing
+    sites are checked site by site."""
     weight = {g.id: g.weight for g in instance.groups}
     for m in instance.municipalities:
         fair = sum((weight[g] * instance.target(m.code, g) for g in instance.group_ids), Fraction(0))
@@ -187,10 +188,14 @@ def check_bounds(instance: Instance, x: Mapping[tuple[str, str], Fraction],
             if upper is not None and v > upper:
                 failures.append(Failure("bounds", f"{m.code}/{g}",
                                         f"{name}: {_num(v)} places, above the cap of {upper}"))
-            if instance.locations is None and fair == 0 and v > lower:
-                failures.append(Failure("fair-share", f"{m.code}/{g}",
-                                        f"{name}: fair share is 0, yet {_num(v)} places is more "
-                                        f"than its lower bound {lower}"))
+            if fair == 0:  # no places above the lower bound: bounds.min, existing places
+                existing = sum(loc.capacity for loc in instance.sites_of(m.code)
+                               if loc.status == "existing" and g in loc.groups
+                               and _counts(instance, loc))
+                if v > max(lower, existing):
+                    failures.append(Failure("fair-share", f"{m.code}/{g}",
+                                            f"{name}: fair share is 0, yet {_num(v)} places is "
+                                            f"more than its lower bound {max(lower, existing)}"))
 
 
 def check_sites(instance: Instance, x: Mapping[tuple[str, str], Fraction],
@@ -207,7 +212,7 @@ def check_sites(instance: Instance, x: Mapping[tuple[str, str], Fraction],
     for sid in sorted(set(given) - set(known)):
         failures.append(Failure("sites", f"site {sid}", "not a site of the instance"))
     weight = {g.id: g.weight for g in instance.groups}
-    fair = {m.code: sum((weight[g] * instance.target(m.code, g) for g in instance.group_ids),
+    {m.code: sum((weight[g] * instance.target(m.code, g) for g in instance.group_ids),
                         Fraction(0)) for m in instance.municipalities}
     at_sites: dict[tuple[str, str], Fraction] = {}
     for loc in sorted(known.values(), key=lambda loc: loc.id):
@@ -242,9 +247,6 @@ def check_sites(instance: Instance, x: Mapping[tuple[str, str], Fraction],
             if not low <= total <= loc.capacity:
                 failures.append(Failure("sites", where, f"opened with {_num(total)} places, outside "
                                         f"its minimum {low} and capacity {loc.capacity}"))
-            if fair.get(loc.municipality, Fraction(0)) == 0:
-                failures.append(Failure("fair-share", where, "its municipality has fair share 0 "
-                                        "and opens no new site"))
         elif total:
             failures.append(Failure("sites", where, f"closed, yet holds {_num(total)} places"))
         if counts:
@@ -452,7 +454,7 @@ def read_proposal(directory: str | Path, instance: Instance
     sites: list[SitePlaces] | None = None
     if instance.locations is not None:
         sites = []
-        for row in _read_table(d / SITES_CSV, SITE_COLUMNS):
+        for row in _read_table(d / SITES_CSV, SITE_COLUMNS, optional=("name",)):
             where = f"{SITES_CSV}:{row.line}"
             opened, counts = _flag(row.get("opened")), _flag(row.get("counts"))
             split: dict[str, int] = {}
