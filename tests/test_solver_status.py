@@ -12,7 +12,9 @@ from fractions import Fraction
 import pytest
 
 import lirt_opt
-from lirt_opt import balance, pipeline, solver
+from lirt_opt import pipeline
+from lirt_opt.solver import balance
+from lirt_opt.solver import runner as solver
 from lirt_opt.solver.highs_session import HighsSession
 
 from conftest import LIMBURG, SMALL, SOLVERS
