@@ -96,9 +96,12 @@ class SolveResult:
 
     def stages(self) -> list[dict[str, object]]:
         """Every solver run, per pool and stage: what the solver said and whether it counts
-        as proven (summary.json ``stages``; no seconds: same input, same summary)."""
-        return [{"pool": o.pool.id, "stage": stage, "termination": r.termination,
-                 "proven": r.proven, "estimate": r.estimate, "mip_gap": r.mip_gap}
+        as proven (summary.json ``stages``). No seconds, and for an estimate (cut at a
+        time cap of its own) not how it ended: same input, same summary."""
+        return [{"pool": o.pool.id, "stage": stage, "estimate": True, "proven": False}
+                if r.estimate else
+                {"pool": o.pool.id, "stage": stage, "termination": r.termination,
+                 "proven": r.proven, "estimate": False, "mip_gap": r.mip_gap}
                 for o in self.outcomes for stage, r in o.runs]
 
     def proposal_frame(self) -> pd.DataFrame:
