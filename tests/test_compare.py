@@ -12,7 +12,11 @@ import pytest
 
 from conftest import LIMBURG, SMALL
 
-SCENARIOS = sorted((LIMBURG / "scenarios").glob("*.toml"))
+# Every scenario runs with --slow; by default the three that show the kinds of change
+# (a region leaning on exchange, one short region, a municipality's offer in homes).
+FAST = {"zuid-leans-on-exchange", "zuid-short", "gennep-homes-instead"}
+SCENARIOS = [p if p.stem in FAST else pytest.param(p, marks=pytest.mark.slow)
+             for p in sorted((LIMBURG / "scenarios").glob("*.toml"))]
 
 
 def rows(path: Path) -> list[dict[str, str]]:
