@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .balance import PoolOutcome, balance_pool
 from .diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
+from .dossier.pools import PoolResults, close_pools
 from .extract import Proposal, extract
 from .instance import Instance, Pool
 from .model import build_pool_model
@@ -43,6 +44,7 @@ class SolveResult:
     diagnosis: Diagnosis | None = None
     outcomes: tuple[PoolOutcome, ...] = ()
     message: str = ""
+    pools: PoolResults | None = None  # some pools short: the closing pools' verified proposal
     timings: dict[str, float] = field(default_factory=dict)
 
     # ---- views -----------------------------------------------------------------
@@ -196,7 +198,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         outcomes.append(outcome)
         if reuse is not None and outcome.status == "optimal":
             reuse[key] = outcome
-        if outcome.status in ("infeasible", "error"):
+        if outcome.status == "error":  # a short pool does not stop the others (issue 12)
             break
     status, termination = ("infeasible", "infeasible") if conflicting else _status(outcomes)
     result = SolveResult(instance=instance, status=status, termination=termination,
@@ -207,6 +209,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         # the same clock: the diagnosis gets what is left of --time-limit, not a new one
         result.diagnosis = diagnose(instance, options, repairs=repairs, clock=clock)
         result.message = "no closing proposal exists"
+        result.pools = close_pools(instance, outcomes, result.diagnosis)
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")
         result.message = f"pool {failed.pool.id}: solver stopped without a proposal: {failed.message}"

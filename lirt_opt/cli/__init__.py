@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import (
     batch,  # noqa: F401  (registers batch)
+    dossier,  # noqa: F401  (registers dossier)
     compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, apportion, schema)
     diagnose,  # noqa: F401  (registers diagnose)
