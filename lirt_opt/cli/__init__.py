@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from . import (
     batch,  # noqa: F401  (registers batch)
-    dossier,  # noqa: F401  (registers dossier)
     compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, apportion, schema)
     diagnose,  # noqa: F401  (registers diagnose)
+    dossier,  # noqa: F401  (registers dossier)
     frontier,  # noqa: F401  (registers frontier)
     generate,  # noqa: F401  (registers generate)
     report,  # noqa: F401  (registers report)

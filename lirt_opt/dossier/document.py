@@ -120,9 +120,12 @@ def dossier_html(result: SolveResult, lang: str = "nl") -> str:
     body: list[str] = [f"<h1>{escape(t('dossier.title', lang, title=title))}</h1>",
                        f"<p class=\"sub\">{escape(t('dossier.subtitle', lang, version=__version__))}</p>"]
     if inst.scenario is not None and inst.scenario.description:
-        body.append(f"<p class=\"sub\">{escape(t('dossier.scenario', lang, name=inst.scenario.name, description=inst.scenario.description))}</p>")
+        line = t("dossier.scenario", lang, name=inst.scenario.name,
+                 description=inst.scenario.description)
+        body.append(f"<p class=\"sub\">{escape(line)}</p>")
     if result.closing:
-        body.append(f"<p class=\"verdict-line\"><span class=\"verdict yes\">{escape(t('dossier.verdict.closing', lang))}</span></p>")
+        body.append("<p class=\"verdict-line\"><span class=\"verdict yes\">"
+                    f"{escape(t('dossier.verdict.closing', lang))}</span></p>")
     else:
         short = [{"pool": p, "places": sum(parts.values(), Fraction(0))}
                  for p, parts in sorted(shortfall.items())]
@@ -187,14 +190,17 @@ def dossier_html(result: SolveResult, lang: str = "nl") -> str:
                             for c in top], [False, False, True]))
         proven = all(o.status == "optimal" for o in result.outcomes
                      if o.pool.id in closing_pools)
-        body.append(f"<p>{escape(t('dossier.balanced' if proven else 'dossier.balanced.not_proven', lang))}</p>")
+        key = "dossier.balanced" if proven else "dossier.balanced.not_proven"
+        body.append(f"<p>{escape(t(key, lang))}</p>")
         body.append(f"<p>{escape(t('dossier.checked', lang))}</p>")
 
     # ---- why not, and what would close it
     if result.diagnosis is not None and not result.closing:
         body += _diagnosis(result.diagnosis.as_dict(), lang, notes, labels, names)
     body.append(notes.html())
-    body.append(f"<footer>{escape(t('dossier.generated', lang, files=', '.join(inst.files_read), sha=inst.input_sha256[:12]))}</footer>")
+    made = t("dossier.generated", lang, files=", ".join(inst.files_read),
+             sha=inst.input_sha256[:12])
+    body.append(f"<footer>{escape(made)}</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"" + lang + "\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<title>{escape(t('dossier.title', lang, title=title))}</title>"
@@ -237,7 +243,8 @@ def _diagnosis(data: Mapping[str, Any], lang: str, notes: Notes, labels: Mapping
             out.append(f"<li>{item}</li>")
         out.append("</ol>")
     elif rep is not None:
-        key = "repairs.unrepairable" if rep.get("unrepairable_conflicts") else "repairs.none"
-        text = t(key, lang, conflicts=joined([str(i + 1) for i in rep.get("unrepairable_conflicts", [])], lang)) if key == "repairs.unrepairable" else t(key, lang)
+        unrepairable = [str(i + 1) for i in rep.get("unrepairable_conflicts") or []]
+        text = (t("repairs.unrepairable", lang, conflicts=joined(unrepairable, lang))
+                if unrepairable else t("repairs.none", lang))
         out.append(f"<h2>{escape(t('dossier.repairs', lang))}</h2><p>{escape(text)}</p>")
     return out
