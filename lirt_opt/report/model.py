@@ -174,6 +174,10 @@ def build_report(data: ProposalData, lang: str = "nl", value: ValueOfAPlace | No
 
     sections = [Section("headline", L("headline")).p(
         L("closing.text.yes") if data.closing else L("closing.text.no"))]
+    if data.summary.get("pool_results"):  # some pools close: say which (issue 12)
+        from ..dossier.words import verdict
+
+        sections[0].p(verdict(data.summary["pool_results"], lang) + ".")
     if data.rows is not None:
         sections += [_loads_section(data, lang), _places_section(data, lang),
                      _regions_section(data, lang), _pools_section(data, lang),
@@ -406,6 +410,8 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
                       p.get("task_units")] for p in parts]))
         elif key in ("closing", "proven") and isinstance(value, bool):
             continue
+        elif key in WORDED_KEYS:  # said in words below (issue 12)
+            continue
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             section.p(f"{key}:").table(_generic_table(f"{sheet} {key}", value))
         elif isinstance(value, list):
@@ -418,7 +424,20 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
                     for k, v in value.items()]))
         elif value not in (None, ""):
             section.p(f"{key}: {_plain(value)}")
+    from ..dossier.diagnosis_blocks import blocks
+
+    for kind, value in blocks(diag, lang):
+        if kind == "ul":
+            section.ul(value)
+        else:
+            section.p(value)
     return section
+
+
+# diagnosis.json keys the report says in words (dossier/diagnosis_blocks.py), not as a dump
+WORDED_KEYS = frozenset({"complete", "solver", "bottlenecks", "repairs", "rules", "solver_runs",
+                         "group_labels", "pool_names", "milestone_shortfall", "message",
+                         "sufficiency", "penalties"})
 
 
 def _value_section(value: ValueOfAPlace, data: ProposalData, lang: str) -> Section:
