@@ -208,3 +208,17 @@ def test_dossier_without_chromium_writes_the_html(tmp_path, run_cli, monkeypatch
     assert result.exit_code == 1
     assert (out / "dossier.html").is_file() and not (out / "dossier.pdf").exists()
     assert "no PDF made" in result.stderr
+
+
+def test_report_says_the_diagnosis_in_words(tmp_path, run_cli):
+    out = tmp_path / "out"
+    assert run_cli("solve", TWO, "--cap", "N1:amv=5", "--report", "--out", out).exit_code == 1
+    text = visible_text((out / "report.html").read_text(encoding="utf-8"))
+    assert "Noord sluit; Zuid komt 4 plaatsen tekort." in text
+    assert "Knelpunt 1 (pool Zuid)" in text
+    assert "plafonds voor asylum (ten hoogste): Zuidhoek 10, Zuidwijk 4" in text
+    assert "18 > 14: tekort 4." in text
+    assert "verhoog het plafond van Zuidhoek voor asylum van 10 naar 14" in text
+    for word in ("upper:", "cover:", "import:", "true", "None", "highs-iis"):
+        assert word not in text, word
+    assert "8/7" not in text  # repair 2's heaviest load is written 1,143

@@ -13,8 +13,15 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from ..diagnose_words import certificate_lines, change_words, num, num_load, rule_label, rules_lines
-from ..diagnose_words import with_labels
+from ..diagnose_words import (
+    certificate_lines,
+    change_words,
+    num,
+    num_load,
+    rule_label,
+    rules_lines,
+    with_labels,
+)
 from ..i18n import t
 
 FRACTION = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/])")

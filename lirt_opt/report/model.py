@@ -396,6 +396,12 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
     """Whatever diagnosis.json holds: known parts with labels, any other key generically."""
     section = Section("diagnosis", t("report.diagnosis", lang))
     sheet = _sheet("diagnosis", lang)
+    from ..dossier.diagnosis_blocks import blocks
+
+    try:  # in words (issue 12); a diagnosis of another shape is shown generically
+        worded, said = blocks(diag, lang), WORDED_KEYS
+    except (KeyError, TypeError, ValueError, AttributeError):
+        worded, said = [], frozenset()
     for key, value in diag.items():
         if key == "shortfall" and isinstance(value, dict):
             if value.get("total") is not None:
@@ -408,9 +414,7 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
                     _col("short_places", NUM, lang), _col("short_units", NUM, lang)],
                     [[p.get("pool"), p.get("group"), p.get("target"), p.get("places"),
                       p.get("task_units")] for p in parts]))
-        elif key in ("closing", "proven") and isinstance(value, bool):
-            continue
-        elif key in WORDED_KEYS:  # said in words below (issue 12)
+        elif (key in ("closing", "proven") and isinstance(value, bool)) or key in said:
             continue
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             section.p(f"{key}:").table(_generic_table(f"{sheet} {key}", value))
@@ -424,9 +428,7 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
                     for k, v in value.items()]))
         elif value not in (None, ""):
             section.p(f"{key}: {_plain(value)}")
-    from ..dossier.diagnosis_blocks import blocks
-
-    for kind, value in blocks(diag, lang):
+    for kind, value in worded:
         if kind == "ul":
             section.ul(value)
         else:
