@@ -222,3 +222,31 @@ def test_report_says_the_diagnosis_in_words(tmp_path, run_cli):
     for word in ("upper:", "cover:", "import:", "true", "None", "highs-iis"):
         assert word not in text, word
     assert "8/7" not in text  # repair 2's heaviest load is written 1,143
+
+
+def test_fair_repair_spreads_over_the_municipalities():
+    """Zuid of two-regions without caps: 23 places are needed in all (20 asylum and 3 AMV,
+    at most 2 asylum covered by AMV places, either way 23), the fair shares are 16 and 7,
+    so the heaviest load cannot be below 23/23 = 1 and the balanced proposal gives each
+    municipality exactly its task: Zuidhoek 14 asylum (cap 10: 4 above), Zuidwijk 6 (cap 4:
+    2 above)."""
+    from lirt_opt import api
+    from lirt_opt.dossier.fair import fair_repair
+
+    inst = api.load_instance(TWO)
+    repair = fair_repair(inst, "Zuid")
+    assert repair is not None and repair.verified
+    assert [(a.name, a.cap, a.places, a.above) for a in repair.above] == [
+        ("Zuidhoek", 10, 14, 4), ("Zuidwijk", 4, 6, 2)]
+    assert repair.max_load == 1
+    assert fair_repair(inst, "Noord") is not None  # Noord's AMV caps lifted: it closes too
+
+
+def test_dossier_shows_the_fair_repair_first(tmp_path, run_cli):
+    out = tmp_path / "d"
+    assert run_cli("dossier", TWO, "--cap", "N1:amv=5", "--out", out).exit_code == 1
+    text = visible_text((out / "dossier.html").read_text(encoding="utf-8"))
+    fair = text.index("Eerlijke reparatie voor Zuid")
+    assert fair < text.index("Goedkoopste reparaties")
+    assert "6 plaatsen boven de plafonds, naar eerlijk deel verdeeld over 2 gemeenten" in text
+    assert "Het kleinste tekort is 4 plaatsen" in text

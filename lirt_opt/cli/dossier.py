@@ -13,6 +13,7 @@ import click
 
 from .. import api
 from ..dossier.document import dossier_html
+from ..dossier.fair import fair_repair
 from ..dossier.pdf import print_pdf
 from ..dossier.words import pool_names, verdict
 from ..i18n import t
@@ -63,11 +64,16 @@ def dossier(instance: Path, scenario: Path | None, overrides: tuple[Override, ..
     with Progress(quiet) as progress:
         result = api.solve(inst, solver=solver, time_limit=time_limit, progress=progress.pool,
                            repairs=repairs)
+        fair = {}
+        if result.diagnosis is not None and not result.closing:
+            progress.step("the fair repair")
+            for pool in sorted({part.pool for part in result.diagnosis.parts}):
+                fair[pool] = fair_repair(inst, pool, solver=solver, time_limit=time_limit)
         progress.step("writing the dossier")
         with replace_folder(out) as fresh:
             written = write_result_files(result, fresh)
             if result.status != "error":
-                atomic_write(fresh / DOSSIER_HTML, dossier_html(result, lang))
+                atomic_write(fresh / DOSSIER_HTML, dossier_html(result, lang, fair))
                 written.append(fresh / DOSSIER_HTML)
                 missing = print_pdf(fresh / DOSSIER_HTML, fresh / DOSSIER_PDF, lang)
                 if missing is None:

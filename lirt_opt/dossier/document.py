@@ -26,6 +26,7 @@ from .words import joined, pool_names, verdict
 if TYPE_CHECKING:
     from ..instance import Instance
     from ..pipeline import SolveResult
+    from .fair import FairRepair
 
 TOP_LOADS = 10
 FRACTION = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/])")
@@ -98,8 +99,9 @@ def _regions(inst: Instance) -> dict[str, list[str]]:
     return dict(sorted(regions.items()))
 
 
-def dossier_html(result: SolveResult, lang: str = "nl") -> str:
-    """The whole dossier as one HTML document."""
+def dossier_html(result: SolveResult, lang: str = "nl",
+                 fair: Mapping[str, FairRepair | None] | None = None) -> str:
+    """The whole dossier as one HTML document (``fair``: short pool -> its fair repair)."""
     inst = result.instance
     notes = Notes(lang)
     labels = {g.id: g.label or g.id for g in inst.groups}
@@ -196,7 +198,7 @@ def dossier_html(result: SolveResult, lang: str = "nl") -> str:
 
     # ---- why not, and what would close it
     if result.diagnosis is not None and not result.closing:
-        body += _diagnosis(result.diagnosis.as_dict(), lang, notes, labels, names)
+        body += _diagnosis(result.diagnosis.as_dict(), lang, notes, labels, names, fair or {})
     body.append(notes.html())
     made = t("dossier.generated", lang, files=", ".join(inst.files_read),
              sha=inst.input_sha256[:12])
@@ -208,8 +210,26 @@ def dossier_html(result: SolveResult, lang: str = "nl") -> str:
             + "\n</body></html>\n")
 
 
+def _fair(pool: str, repair: FairRepair | None, short: Fraction, lang: str, notes: Notes,
+          labels: Mapping[str, str]) -> list[str]:
+    out = [f"<h3>{escape(t('dossier.fair.title', lang, pool=pool))}</h3>"]
+    if repair is None or not repair.verified:
+        return [*out, f"<p>{escape(t('dossier.fair.none', lang, pool=pool))}</p>"]
+    text = t("dossier.fair.text", lang, pool=pool, total=num(repair.total, lang),
+             n=len({a.municipality for a in repair.above}), load="\0", short=num(short, lang))
+    load = notes.load(repair.max_load) if repair.max_load is not None else "-"
+    out.append("<p>" + escape(text).replace("\0", load) + "</p>")
+    rows = [[escape(a.name), escape(labels.get(a.group, a.group)), escape(num(a.cap, lang)),
+             escape(num(a.places, lang)), escape(num(a.above, lang))]
+            for a in sorted(repair.above, key=lambda a: (-a.above, a.name))]
+    out.append(_table([t("dossier.col.municipality", lang), t("dossier.col.group", lang),
+                       t("dossier.col.cap", lang), t("dossier.col.places", lang),
+                       t("dossier.col.above", lang)], rows, [False, False, True, True, True]))
+    return out
+
+
 def _diagnosis(data: Mapping[str, Any], lang: str, notes: Notes, labels: Mapping[str, str],
-               names: Mapping[str, str]) -> list[str]:
+               names: Mapping[str, str], fair: Mapping[str, FairRepair | None]) -> list[str]:
     data = with_labels(data, labels, {**(data.get("pool_names") or {}), **names})
     rules = data.get("rules", {})
     out = [f"<h2>{escape(t('dossier.diagnosis', lang))}</h2>"]
@@ -231,8 +251,17 @@ def _diagnosis(data: Mapping[str, Any], lang: str, notes: Notes, labels: Mapping
         else:
             out.append(f"<p>{notes.text(t('cert.none', lang))}</p>")
     rep = data.get("repairs")
-    if rep is not None and rep.get("found"):
+    if fair or (rep is not None):
         out.append(f"<h2>{escape(t('dossier.repairs', lang))}</h2>")
+    for pool, repair in sorted(fair.items()):
+        pool_short = sum((Fraction(str(x["places"])) for x in (short.get("by_pool") or [])
+                          if x["pool"] == names.get(pool, pool)), Fraction(0))
+        out += _fair(names.get(pool, pool), repair, pool_short, lang, notes, labels)
+    if rep is not None and rep.get("found"):
+        out.append(f"<h3>{escape(t('dossier.cheapest', lang))}</h3>")
+        penalties = {k: num(v, lang) for k, v in (rep.get("penalties") or {}).items()}
+        if set(penalties) >= {"cap", "site", "exchange", "import_share", "pool"}:
+            out.append(f"<p>{escape(t('dossier.penalty', lang, **penalties))}</p>")
         out.append(f"<p>{notes.text(t('repairs.title', lang))}</p><ol>")
         for r in rep["found"]:
             words = f" {t('change.and', lang)} ".join(change_words(ch, lang) for ch in r["changes"])
@@ -246,5 +275,5 @@ def _diagnosis(data: Mapping[str, Any], lang: str, notes: Notes, labels: Mapping
         unrepairable = [str(i + 1) for i in rep.get("unrepairable_conflicts") or []]
         text = (t("repairs.unrepairable", lang, conflicts=joined(unrepairable, lang))
                 if unrepairable else t("repairs.none", lang))
-        out.append(f"<h2>{escape(t('dossier.repairs', lang))}</h2><p>{escape(text)}</p>")
+        out.append(f"<p>{escape(text)}</p>")
     return out
