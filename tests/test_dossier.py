@@ -250,3 +250,31 @@ def test_dossier_shows_the_fair_repair_first(tmp_path, run_cli):
     assert fair < text.index("Goedkoopste reparaties")
     assert "6 plaatsen boven de plafonds, naar eerlijk deel verdeeld over 2 gemeenten" in text
     assert "Het kleinste tekort is 4 plaatsen" in text
+
+
+def test_limburg_base_dossier_closes(tmp_path, run_cli):
+    out = tmp_path / "base"
+    result = run_cli("dossier", LIMBURG, "--out", out)
+    assert result.exit_code == 0, result.output
+    html = (out / "dossier.html").read_text(encoding="utf-8")
+    text = visible_text(html)
+    assert "Het voorstel sluit" in text and "Waarom het niet sluit" not in text
+    assert text.count("Sluit: ja.") == 3
+    for word in FORBIDDEN:
+        assert word not in text, word
+    assert not FRACTION.search(text)
+    if (out / "dossier.pdf").is_file():
+        pypdf = pytest.importorskip("pypdf")
+        pages = pypdf.PdfReader(out / "dossier.pdf").pages
+        lines = [line.strip() for page in pages for line in page.extract_text().splitlines()]
+        assert [r for r in ("Midden", "Noord", "Zuid") if r in lines] == ["Midden", "Noord", "Zuid"]
+    from test_report_browser import browser
+
+    driver = browser(tmp_path)
+    try:
+        driver.get((out / "dossier.html").resolve().as_uri())
+        assert [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"] == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "dossier-limburg.png"))
+    finally:
+        driver.quit()
