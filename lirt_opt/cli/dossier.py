@@ -12,10 +12,6 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..dossier.document import dossier_html
-from ..dossier.fair import fair_repair
-from ..dossier.pdf import print_pdf
-from ..dossier.words import pool_names, verdict
 from ..i18n import t
 from ..outputs import atomic_write, default_out_dir, pool_results_dict, write_result_files
 from ..overrides import Override
@@ -52,6 +48,12 @@ def dossier(instance: Path, scenario: Path | None, overrides: tuple[Override, ..
     short, the shortfall, the bottleneck in sentences, the proof as a sum and the repairs.
     Exit codes as `solve`: 0 closing, 1 short, 2 invalid input, 3 solver failed.
     """
+    # imported here: the report's modules (openpyxl) stay out of every command's start-up
+    from ..dossier.document import dossier_html
+    from ..dossier.fair import fair_repair
+    from ..dossier.pdf import print_pdf
+    from ..dossier.words import pool_names, verdict
+
     with Progress(quiet) as progress:
         progress.step("reading the instance")
         inst = api.load_instance(instance, scenario, overrides)
