@@ -98,6 +98,10 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "`lirt-opt solve` four-group Limburg with sites as a command",
               instance=LIMBURG, args=("solve", "{instance}", "--out", "{out}", "-q"),
               target=2.0, target_text="< 2 s (issue 14)"),
+    Benchmark("limburg-dossier", "command",
+              "`lirt-opt dossier` four-group Limburg: solve, dossier.html and the PDF by headless "
+              "Chromium (issue 12)", instance=LIMBURG,
+              args=("dossier", "{instance}", "--out", "{out}", "-q"), quick=False, repeat=3),
     Benchmark("limburg-exchange", "solve", "four-group Limburg, scenario zuid-leans-on-exchange "
               "(Zuid covers asylum places with other groups' places)", instance=LIMBURG,
               scenario=SCEN + "/zuid-leans-on-exchange.toml"),

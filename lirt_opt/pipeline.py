@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .diagnosis.conflicts import Resolved
 from .diagnosis.diagnose import DEFAULT_REPAIRS, Diagnosis, bound_conflicts, diagnose
+from .dossier.pools import PoolResults, close_pools
 from .instance import Instance, Pool
 from .model.pool import build_pool_model
 from .proposal.writer import write_result
@@ -45,6 +46,7 @@ class SolveResult:
     diagnosis: Diagnosis | None = None
     outcomes: tuple[PoolOutcome, ...] = ()
     message: str = ""
+    pools: PoolResults | None = None  # some pools short: the closing pools' verified proposal
     timings: dict[str, float] = field(default_factory=dict)
 
     # ---- views -----------------------------------------------------------------
@@ -199,7 +201,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         outcomes.append(outcome)
         if reuse is not None and outcome.status == "optimal":
             reuse[key] = outcome
-        if outcome.status in ("infeasible", "error"):
+        if outcome.status == "error":  # a short pool does not stop the others (issue 12)
             break
     status, termination = ("infeasible", "infeasible") if conflicting else _status(outcomes)
     result = SolveResult(instance=instance, status=status, termination=termination,
@@ -211,6 +213,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         result.diagnosis = diagnose(instance, options, repairs=repairs, clock=clock,
                                     resolve=resolve)
         result.message = "no closing proposal exists"
+        result.pools = close_pools(instance, outcomes, result.diagnosis)
     elif status == "error":
         failed = next(o for o in outcomes if o.status == "error")
         result.message = f"pool {failed.pool.id}: solver stopped without a proposal: {failed.message}"

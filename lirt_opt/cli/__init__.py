@@ -16,6 +16,7 @@ from . import (
     compare,  # noqa: F401  (registers compare)
     core,  # noqa: F401  (registers validate, solve, check, apportion, schema)
     diagnose,  # noqa: F401  (registers diagnose)
+    dossier,  # noqa: F401  (registers dossier)
     frontier,  # noqa: F401  (registers frontier)
     generate,  # noqa: F401  (registers generate)
     report,  # noqa: F401  (registers report)

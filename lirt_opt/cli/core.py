@@ -149,6 +149,16 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
                          message=result.message), err=True)
         click.echo(t("solve.checked", lang))
     elif result.status == "infeasible" and result.diagnosis is not None:
+        if result.pools is not None:  # some pools close: their proposal, then the short ones
+            from ..dossier.words import joined, pool_names, verdict
+            from ..proposal.writer import pool_results_dict
+
+            names = pool_names(inst)
+            click.echo(verdict(pool_results_dict(result), lang, names))
+            click.echo(region_table(result.pools.instance, dict(result.pools.proposal.places),
+                                    dict(result.pools.check.loads), lang))
+            click.echo(t("pools.written", lang, pools=joined(
+                [names.get(p, p) for p in result.pools.closing], lang)))
         for line in site_lines(result, lang):
             click.echo(line)
         for line in diagnosis_lines(result.diagnosis, lang):
@@ -185,6 +195,15 @@ def check(instance: Path, proposal_dir: Path, scenario: Path | None,
     if summary and summary.get("input_sha256") not in (None, inst.input_sha256):
         click.echo("warning: the instance files differ from those the proposal was made from "
                    "(input_sha256)", err=True)
+    short = (summary or {}).get("pool_results")
+    if short and not (proposal_dir / "proposal.csv").is_file():
+        short = None
+    if short:  # some pools short: proposal.csv holds the closing pools' rows only
+        from ..dossier.pools import restrict
+
+        click.echo(t("pools.check", "en", closing=", ".join(short["closing"]),
+                     short=", ".join(s["pool"] for s in short["short"])))
+        inst = restrict(inst, short["closing"])
     report = api.check(inst, proposal_dir)
     if not report.ok:
         click.echo(f"{len(report.failures)} rule(s) fail:")

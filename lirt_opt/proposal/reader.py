@@ -77,7 +77,8 @@ class ProposalData:
 
     @property
     def loads(self) -> dict[str, Fraction]:
-        exact = self.summary.get("loads_exact") or {}
+        exact = (self.summary.get("loads_exact")  # some pools short: the closing pools' loads
+                 or (self.summary.get("pool_results") or {}).get("loads_exact") or {})
         if exact:
             return {m: Fraction(v) for m, v in exact.items()}
         return {m: Fraction(str(v)) for m, v in (self.summary.get("loads") or {}).items()}

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..base.cells import safe_rows
 from ..base.resultdir import atomic_write, moved, replace_folder
@@ -92,6 +92,10 @@ class SolveResult(Protocol):
     @property
     def proven(self) -> bool: ...
     def stages(self) -> list[dict[str, object]]: ...
+
+
+if TYPE_CHECKING:
+    from ..solver.extract import Proposal
 
 SUMMARY_JSON = "summary.json"
 DIAGNOSIS_JSON = "diagnosis.json"
@@ -183,6 +187,8 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
         "message": result.message,
         "lirt_opt_version": __version__,
     }
+    if result.pools is not None:  # some pools close, some are short (issue 12)
+        summary["pool_results"] = pool_results_dict(result)
     if inst.locations is not None:
         summary["sites"] = sites_summary(result)
     if inst.milestones:
@@ -198,6 +204,21 @@ def summary_dict(result: SolveResult) -> dict[str, Any]:
     if result.status == "error" and result.check is not None:
         summary["verifier_failures"] = [str(f) for f in result.check.failures]
     return summary
+
+
+def pool_results_dict(result: SolveResult) -> dict[str, Any]:
+    """The closing pools (their verified covers and loads) and the short ones (shortfall)."""
+    pools = result.pools
+    assert pools is not None
+    loads = pools.check.loads
+    return {**pools.as_dict(),
+            "max_load": round(float(max(loads.values())), LOAD_DECIMALS) if loads else None,
+            "loads": {m: round(float(v), LOAD_DECIMALS) for m, v in sorted(loads.items())},
+            "loads_exact": {m: str(v) for m, v in sorted(loads.items())},
+            "covers": [{"pool": c.pool, "group": c.group, "target": c.target,
+                        "places": number(c.places), "exchanged_out": number(c.exchanged_out),
+                        "credited": number(c.credited), "covered": number(c.covered),
+                        "margin": number(c.margin)} for c in pools.check.covers]}
 
 
 def sites_summary(result: SolveResult) -> dict[str, Any]:
@@ -224,11 +245,13 @@ def sites_summary(result: SolveResult) -> dict[str, Any]:
     return summary
 
 
-def site_rows(result: SolveResult) -> list[list[Any]]:
-    assert result.proposal is not None
+def site_rows(result: SolveResult, inst: Instance | None = None,
+              proposal: Proposal | None = None) -> list[list[Any]]:
+    proposal = proposal or result.proposal
+    assert proposal is not None
     rows = []
-    for s in result.proposal.sites:
-        loc = next(loc for loc in result.instance.locations or () if loc.id == s.id)
+    for s in proposal.sites:
+        loc = next(loc for loc in (inst or result.instance).locations or () if loc.id == s.id)
         total = s.total if s.counts else (loc.capacity if s.opened else 0)
         rows.append([s.id, s.municipality, "|".join(s.groups), s.status,
                      "true" if s.opened else "false", total, "true" if s.counts else "false",
@@ -256,9 +279,10 @@ def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
         atomic_write(directory / name, text)
         written.append(directory / name)
 
-    inst = result.instance
-    if result.proposal is not None:
-        p = result.proposal
+    inst, p = result.instance, result.proposal
+    if p is None and result.pools is not None:  # some pools short: the closing pools' rows
+        inst, p = result.pools.instance, result.pools.proposal
+    if p is not None:
         put(PROPOSAL_CSV, safe_csv_text(PROPOSAL_COLUMNS, (
             (m.code, m.name, m.region, g, inst.target(m.code, g), p.places[m.code, g])
             for m in inst.municipalities for g in inst.group_ids)))
@@ -266,8 +290,8 @@ def write_result_files(result: SolveResult, directory: Path) -> list[Path]:
             (f.pool, f.source, f.target, number(f.places), exact_text(f.credited),
              f.date.isoformat() if f.date else "") for f in p.exchanges)))
         if inst.locations is not None:
-            put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result)))
-    elif result.diagnosis is not None:
+            put(SITES_CSV, safe_csv_text(SITE_COLUMNS, site_rows(result, inst, p)))
+    if result.proposal is None and result.diagnosis is not None:
         put(DIAGNOSIS_JSON, json_text(result.diagnosis.as_dict()))
     written += write_repairs(result.diagnosis if result.proposal is None else None, directory)
     put(SUMMARY_JSON, json_text(summary_dict(result)))

@@ -174,6 +174,10 @@ def build_report(data: ProposalData, lang: str = "nl", value: ValueOfAPlace | No
 
     sections = [Section("headline", L("headline")).p(
         L("closing.text.yes") if data.closing else L("closing.text.no"))]
+    if data.summary.get("pool_results"):  # some pools close: say which (issue 12)
+        from ..dossier.words import verdict
+
+        sections[0].p(verdict(data.summary["pool_results"], lang) + ".")
     if data.rows is not None:
         sections += [_loads_section(data, lang), _places_section(data, lang),
                      _regions_section(data, lang), _pools_section(data, lang),
@@ -392,6 +396,12 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
     """Whatever diagnosis.json holds: known parts with labels, any other key generically."""
     section = Section("diagnosis", t("report.diagnosis", lang))
     sheet = _sheet("diagnosis", lang)
+    from ..dossier.diagnosis_blocks import blocks
+
+    try:  # in words (issue 12); a diagnosis of another shape is shown generically
+        worded, said = blocks(diag, lang), WORDED_KEYS
+    except (KeyError, TypeError, ValueError, AttributeError):
+        worded, said = [], frozenset()
     for key, value in diag.items():
         if key == "shortfall" and isinstance(value, dict):
             if value.get("total") is not None:
@@ -404,7 +414,7 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
                     _col("short_places", NUM, lang), _col("short_units", NUM, lang)],
                     [[p.get("pool"), p.get("group"), p.get("target"), p.get("places"),
                       p.get("task_units")] for p in parts]))
-        elif key in ("closing", "proven") and isinstance(value, bool):
+        elif (key in ("closing", "proven") and isinstance(value, bool)) or key in said:
             continue
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             section.p(f"{key}:").table(_generic_table(f"{sheet} {key}", value))
@@ -418,7 +428,18 @@ def _diagnosis_section(diag: dict[str, Any], lang: str) -> Section:
                     for k, v in value.items()]))
         elif value not in (None, ""):
             section.p(f"{key}: {_plain(value)}")
+    for kind, value in worded:
+        if kind == "ul":
+            section.ul(value)
+        else:
+            section.p(value)
     return section
+
+
+# diagnosis.json keys the report says in words (dossier/diagnosis_blocks.py), not as a dump
+WORDED_KEYS = frozenset({"complete", "solver", "bottlenecks", "repairs", "rules", "solver_runs",
+                         "group_labels", "pool_names", "milestone_shortfall", "message",
+                         "sufficiency", "penalties"})
 
 
 def _value_section(value: ValueOfAPlace, data: ProposalData, lang: str) -> Section:
