@@ -53,7 +53,8 @@ JOURNAL_TAG = "lirt-batch-journal"
 RESULT_FILES = frozenset({
     "summary.json", "proposal.csv", "exchanges.csv", "sites.csv", "diagnosis.json",
     "report.html", "report.md", "proposal.xlsx", "frontier.csv", "batch.csv",
-    "compare.csv", "compare-regions.csv", "compare-sites.csv", MARKER})
+    "compare.csv", "compare-regions.csv", "compare-sites.csv", "monitor.csv", "monitor.json",
+    MARKER})
 REPAIRS_DIR = "repairs"  # repair-<n>.toml
 SIDE_DIRS = frozenset({"before", "after"})  # compare: the results of instance sides
 SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # a file manager's

@@ -18,6 +18,7 @@ from . import (
     diagnose,  # noqa: F401  (registers diagnose)
     frontier,  # noqa: F401  (registers frontier)
     generate,  # noqa: F401  (registers generate)
+    monitor,  # noqa: F401  (registers monitor)
     report,  # noqa: F401  (registers report)
     serve,  # noqa: F401  (registers serve)
     template,  # noqa: F401  (registers template)
