@@ -39,6 +39,7 @@ AS_OF_MARCH = {
     ("A", "asylum"): (20, 12, 8, Fraction(3, 5), 8, 20, 0, "in_time"),
     ("A", "status"): (10, 4, 6, Fraction(2, 5), 6, 10, 0, "in_time"),
     ("B", "asylum"): (10, 10, 0, Fraction(1), 0, 10, 0, "realised"),
+    ("B", "status"): (0, 0, 0, None, 0, 0, 0, "realised"),  # no task: not printed
     ("C", "asylum"): (30, 18, 12, Fraction(3, 5), 0, 18, 12, "short"),
     ("C", "status"): (5, 1, 4, Fraction(1, 5), 3, 4, 1, "short"),
 }
@@ -86,7 +87,8 @@ def test_hand_computed_as_of_mid_february(inst, rows):
     got = {k: (ln.realised, ln.pipeline, ln.forecast, ln.short)
            for k, ln in lines_by(prog, "municipality").items()}
     assert got == {("A", "asylum"): (12, 6, 18, 2), ("A", "status"): (2, 8, 10, 0),
-                   ("B", "asylum"): (8, 0, 8, 2), ("C", "asylum"): (20, 0, 20, 10),
+                   ("B", "asylum"): (8, 0, 8, 2), ("B", "status"): (0, 0, 0, 0),
+                   ("C", "asylum"): (20, 0, 20, 10),
                    ("C", "status"): (1, 3, 4, 1)}
     assert prog.regions_short == ["Noord", "Zuid"]
     assert [d for d, _ in prog.trend["Noord"]] == [date(2025, 1, 1), date(2025, 2, 1)]

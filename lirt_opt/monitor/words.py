@@ -52,7 +52,8 @@ def monitor_lines(prog: Progress, inst: Instance, lang: str = DEFAULT_LANGUAGE,
     for title, level in (("monitor.regions", ("region", "province")),
                          ("monitor.municipalities", ("municipality",))):
         out.append(t(title, lang))
-        lines = [ln for ln in prog.lines if ln.level in level]
+        lines = [ln for ln in prog.lines if ln.level in level
+                 and (ln.task or ln.realised or ln.pipeline or ln.proposal)]
         out += _table(header, _rows(lines, inst, lang, with_proposal))
         out.append("")
     for title, level in (("monitor.behind_regions", "region"),
