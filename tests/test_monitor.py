@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LIMBURG, SMALL
 from lirt_opt import api
 from lirt_opt.errors import InvalidInstance
 from lirt_opt.monitor.progress import progress
 from lirt_opt.monitor.realised import read_realised
+
+from conftest import LIMBURG, SMALL
 
 MON = SMALL / "monitoring"
 
@@ -191,3 +192,32 @@ def test_schema_declares_realised():
     from lirt_opt import schema
     assert schema.REALISED.names[:4] == ("date", "municipality", "group", "places")
     assert "realised.csv" in (Path(__file__).parent.parent / "docs" / "input-format.md").read_text()
+
+
+def test_solve_realised_keeps_every_realised_place_and_passes_check(run_cli, tmp_path):
+    """Issue 15: `solve --realised` on Limburg keeps the realised places (lower bounds)."""
+    from lirt_opt.monitor.progress import realised_on
+    from lirt_opt.proposal_dir import read_proposal_dir
+
+    out = tmp_path / "replan"
+    result = run_cli("solve", LIMBURG, "--realised", LIMBURG / "realised.csv", "--out", out,
+                     "-q", "--repairs", "0")
+    assert result.exit_code == 0, result.output
+    assert run_cli("check", LIMBURG, out).exit_code == 0
+    inst = api.load_instance(LIMBURG)
+    rows = read_realised(LIMBURG / "realised.csv", inst)
+    kept = realised_on(rows, max(r.day for r in rows))
+    places = read_proposal_dir(out).places()
+    assert kept and all(places[k] >= n for k, (_d, n) in kept.items())
+    plain = tmp_path / "plain"
+    assert run_cli("solve", LIMBURG, "--out", plain, "-q", "--repairs", "0").exit_code == 0
+    below = read_proposal_dir(plain).places()
+    assert any(below[k] < n for k, (_d, n) in kept.items())  # the bounds do bite
+
+
+def test_solve_realised_invalid_file_exit_2(run_cli, tmp_path):
+    bad = tmp_path / "realised.csv"
+    bad.write_text("date,municipality,group,places\n2025-03-01,Nowhere,asylum,3\n")
+    result = run_cli("solve", MON, "--realised", bad, "--out", tmp_path / "o", "-q")
+    assert result.exit_code == 2
+    assert f"{bad}:2: municipality:" in result.output
