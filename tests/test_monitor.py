@@ -221,3 +221,25 @@ def test_solve_realised_invalid_file_exit_2(run_cli, tmp_path):
     result = run_cli("solve", MON, "--realised", bad, "--out", tmp_path / "o", "-q")
     assert result.exit_code == 2
     assert f"{bad}:2: municipality:" in result.output
+
+
+def test_report_has_progress_view(run_cli, tmp_path):
+    """solve --report on an instance with realised.csv: the progress tables in html/md/xlsx."""
+    out = tmp_path / "rep"
+    assert run_cli("solve", MON, "--out", out, "--report", "-q").exit_code == 0
+    html = (out / "report.html").read_text()
+    assert '<section id="progress">' in html and "Voortgang: gerealiseerde plaatsen" in html
+    md = (out / "report.md").read_text()
+    assert "| Zuid | asielzoekers | 30 | 30 | 18 | 60% | 18 | 12 | te kort |" in md
+    assert "| Noord | 40 | 14 | 22 | 26 |" in md
+    from openpyxl import load_workbook
+    assert "voortgang gemeenten" in load_workbook(out / "proposal.xlsx").sheetnames
+
+
+def test_report_without_realised_has_no_progress_view(run_cli, tmp_path):
+    inst = tmp_path / "mon"
+    shutil.copytree(MON, inst)
+    (inst / "realised.csv").unlink()
+    out = tmp_path / "rep"
+    assert run_cli("solve", inst, "--out", out, "--report", "-q").exit_code == 0
+    assert 'id="progress"' not in (out / "report.html").read_text()
