@@ -55,6 +55,7 @@ RESULT_FILES = frozenset({
     "summary.json", "proposal.csv", "exchanges.csv", "sites.csv", "diagnosis.json",
     "report.html", "report.md", "proposal.xlsx", "frontier.csv", "batch.csv",
     "compare.csv", "compare-regions.csv", "compare-sites.csv", "dossier.html", "dossier.pdf",
+    "monitor.csv", "monitor.json",
     MARKER})
 REPAIRS_DIR = "repairs"  # repair-<n>.toml
 SIDE_DIRS = frozenset({"before", "after"})  # compare: the results of instance sides

@@ -19,6 +19,7 @@ from . import (
     dossier,  # noqa: F401  (registers dossier)
     frontier,  # noqa: F401  (registers frontier)
     generate,  # noqa: F401  (registers generate)
+    monitor,  # noqa: F401  (registers monitor)
     report,  # noqa: F401  (registers report)
     serve,  # noqa: F401  (registers serve)
     template,  # noqa: F401  (registers template)

@@ -98,10 +98,13 @@ def validate(instance: Path, scenario: Path | None, overrides: tuple[Override, .
 @lang_option
 @repairs_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (and no progress line).")
+@click.option("--realised", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Keep the places realised on the newest date of FILE "
+                                   "(realised.csv) as commitments (lower bounds).")
 @guarded
 def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...], solver: str,
           time_limit: float | None, out: Path | None, with_report: bool, lang: str, repairs: int,
-          quiet: bool) -> int:
+          quiet: bool, realised: Path | None = None) -> int:
     """Write the balanced proposal, or a diagnosis when none is closing (the words of
     `diagnose`, in --lang).
 
@@ -109,6 +112,12 @@ def solve(instance: Path, scenario: Path | None, overrides: tuple[Override, ...]
     template`). Exit 0 proposal written, 1 infeasible (diagnosis written), 2 invalid
     input, 3 solver failed or stopped without a proposal.
     """
+    if realised is not None:  # realised places as --min overrides (monitor/replan.py)
+        from ..monitor.realised import read_realised
+        from ..monitor.replan import realised_overrides
+
+        before = api.load_instance(instance, scenario, overrides)
+        overrides = overrides + realised_overrides(before, read_realised(realised, before) or ())
     with Progress(quiet) as progress:
         progress.step("reading the instance")
         inst = api.load_instance(instance, scenario, overrides)

@@ -152,6 +152,30 @@ LOCATIONS = Table(
 
 TABLES: tuple[Table, ...] = (MUNICIPALITIES, TARGETS, BOUNDS, LOCATIONS)
 
+REALISED = Table(
+    file="realised.csv",
+    description=(
+        "Places actually available on a date (read by `monitor`, and by `solve --realised`; "
+        "not part of the instance otherwise). Several dates may be given; the places of a "
+        "municipality and group on a date are the sum of its rows. A municipality may be "
+        "named by code or by name."
+    ),
+    required=False,
+    key=("date", "municipality", "group", "site"),
+    columns=(
+        Column("date", DATE, "Date the places were counted.", unit="date"),
+        Column("municipality", CODE, "Municipality code or name (municipalities.csv)."),
+        Column("group", CODE, "Target group id."),
+        Column("places", INT, "Places available on that date.", unit="places", minimum=0,
+               maximum=MAX_PLACES),
+        Column("site", CODE, "Site (locations.csv `id`) the places are at; empty = not said.",
+               required=False, empty_ok=True),
+    ),
+)
+
+# read on their own (not with every instance), declared here all the same
+SIDE_TABLES: tuple[Table, ...] = (REALISED,)
+
 
 @dataclass(frozen=True)
 class Key:
@@ -336,7 +360,7 @@ def to_markdown() -> str:
         "(errors, warnings), then counted (\"… and 4,900 more\").",
         "",
     )
-    for table in TABLES:
+    for table in TABLES + SIDE_TABLES:
         req = "required" if table.required else "optional"
         doc.add(f"## `{table.file}` ({req})", "", table.description, "")
         if table.key:

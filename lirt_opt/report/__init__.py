@@ -45,6 +45,12 @@ def write_reports(directory: str | Path, formats: Iterable[str] = ("html",),
     data = read_proposal_dir(directory)
     vop, why = compute_value(data, instance) if value else (None, None)
     report = build_report(data, lang, vop, missing_reason or why if value else None)
+    if instance is not None:  # the progress view, when the instance has a realised.csv
+        from ..monitor.report_section import progress_section
+
+        section = progress_section(instance, data.places() if data.rows else None, lang)
+        if section is not None:
+            report.sections.append(section)
     target = Path(out) if out is not None else Path(directory)
     written = []
     for fmt in formats:
