@@ -79,7 +79,12 @@ def test_known_diagnosis(name, solver):
         assert len(found) == known["repairs_found"]
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
+# the four-group Limburg takes a while per solver: HiGHS by default, CBC and SCIP with --slow
+LIMBURG_SOLVERS = ["highs"] + [pytest.param(s, marks=pytest.mark.slow) for s in SOLVERS
+                               if s != "highs"]
+
+
+@pytest.mark.parametrize("solver", LIMBURG_SOLVERS)
 def test_limburg_zuid_short(solver):
     """Zuid's caps add up to 2,191 and AMV places may cover 5 % of 2,745 (137 whole places):
     2,745 - 137 - 2,191 = 417 places short, with the 16 caps and the import share as the
@@ -240,7 +245,10 @@ CERTIFIED = [(SMALL / name, None) for name in INFEASIBLE] + [(LIMBURG, ZUID_SHOR
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize(("path", "scenario"), CERTIFIED,
                          ids=[p.name if s is None else s.stem for p, s in CERTIFIED])
-def test_certificates_add_up_without_the_solver(path, scenario, solver, tmp_path, run_cli):
+def test_certificates_add_up_without_the_solver(path, scenario, solver, tmp_path, run_cli,
+                                                request):
+    if path == LIMBURG and solver != "highs" and not request.config.getoption("--slow"):
+        pytest.skip("heavy variant: run with --slow")
     args = ["diagnose", path, "--out", tmp_path, "--solver", solver, "--repairs", "0"]
     result = run_cli(*args, *(["--scenario", scenario] if scenario else []))
     assert result.exit_code == 1, result.output
