@@ -42,6 +42,7 @@ def test_registry_is_well_formed():
 def test_the_issue_targets_are_registered():
     targets = {b.name: b.target for b in registry.BENCHMARKS if b.target is not None}
     assert targets == {"limburg-places": 0.3, "limburg-places-command": 2.0, "limburg": 5.0,
+                       "limburg-command": 2.0,  # issue 14: four-group Limburg as a command
                        "national": 10.0, "stress": 120.0, "batch-limburg-places": 60.0}
     national = next(b for b in registry.BENCHMARKS if b.name == "national")
     assert national.baseline and national.floor
