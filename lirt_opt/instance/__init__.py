@@ -211,7 +211,7 @@ class Instance:
         why = self.site_exclusion(loc)
         if why is None:
             return True, ""
-        from .i18n import t
+        from ..base.i18n import t
 
         return False, t(f"site.why.{why[0]}", lang, **why[1])
 
