@@ -487,3 +487,11 @@ def write(spec: Spec, directory: Path) -> Generated:
     gen = generate(spec)
     gen.write(directory)
     return gen
+
+
+def spec_for_scale(scale: str, seed: int = 1, tight: int | None = None, infeasible: int = 0
+                   ) -> Spec:
+    """The spec of a named scale (province, national, stress)."""
+    n, r, g, k = SCALES[scale]
+    return Spec(municipalities=n, regions=r, groups=g, sites=k, seed=seed, tight=tight,
+                infeasible=infeasible, name=f"synthetic {scale} (seed {seed})")
