@@ -60,7 +60,9 @@ def test_solve_limburg_writes_a_verified_proposal(tmp_path, run_cli):
     assert tree_digest(LIMBURG) == before, "the instance must never be modified"
 
 
-@pytest.mark.parametrize("scenario", [None, LIMBURG / "scenarios" / "venlo-large-site.toml"],
+@pytest.mark.parametrize("scenario", [None, pytest.param(LIMBURG / "scenarios" /
+                                                        "venlo-large-site.toml",
+                                                        marks=pytest.mark.slow)],
                          ids=lambda p: p.stem if p else "base")
 def test_every_solver_gives_the_same_sorted_loads(scenario, tmp_path, run_cli):
     loads = {}
