@@ -7,7 +7,7 @@ import io
 from lirt_opt.cli import progress as progress_module
 from lirt_opt.cli.progress import Progress
 
-from conftest import LIMBURG
+from conftest import SMALL
 
 
 class FakeTerminal(io.StringIO):
@@ -32,14 +32,15 @@ def test_progress_is_silent_off_a_terminal_or_when_quiet():
 
 
 def test_commands_show_progress_only_on_a_terminal(tmp_path, run_cli, monkeypatch):
-    result = run_cli("solve", LIMBURG, "--out", tmp_path / "a")
+    tight = SMALL / "tight"  # five pools R, S, T, U, V; closing
+    result = run_cli("solve", tight, "--out", tmp_path / "a")
     assert result.exit_code == 0 and "solving pool" not in result.output  # not a terminal
     monkeypatch.setattr(progress_module, "is_terminal", lambda stream: True)
-    result = run_cli("solve", LIMBURG, "--out", tmp_path / "b")
-    assert result.exit_code == 0 and "solving pool Zuid (3/3)" in result.output
-    result = run_cli("solve", LIMBURG, "--out", tmp_path / "c", "--quiet")
+    result = run_cli("solve", tight, "--out", tmp_path / "b")
+    assert result.exit_code == 0 and "solving pool V (5/5)" in result.output
+    result = run_cli("solve", tight, "--out", tmp_path / "c", "--quiet")
     assert result.exit_code == 0 and "solving pool" not in result.output
-    result = run_cli("compare", tmp_path / "a", LIMBURG, "--pool", "province",
+    result = run_cli("compare", tmp_path / "a", tight, "--pool", "province",
                      "--out", tmp_path / "cmp")
     assert "solving after: pool province (1/1)" in result.output
 
