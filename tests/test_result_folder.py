@@ -289,12 +289,18 @@ def test_ctrl_c_while_the_solver_runs_exits_130(slow_instance, root, solver, aft
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("LIRT_OPT_TEST_") and k not in ("TMPDIR", "TEMP", "TMP")}
     env["TMP"] = str(temp)
-    p = subprocess.Popen([*PROGRAM, "solve", str(slow_instance), "--solver", solver,
-                          "--out", str(folder), "-q"], cwd=work, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(after)
-    p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=120)
+    for delay in (after, 2 * after, 4 * after):
+        p = subprocess.Popen([*PROGRAM, "solve", str(slow_instance), "--solver", solver,
+                              "--out", str(folder), "-q"], cwd=work, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+        # on a loaded machine the signal can land while Python is still importing, before
+        # lirt-opt runs at all (Python's own KeyboardInterrupt traceback): that is not the case
+        # under test (Ctrl-C while the solver runs), so signal later
+        if not (p.returncode != 130 and "KeyboardInterrupt" in err):
+            break
     assert p.returncode == 130, err
     assert "terminate called" not in err and "Traceback" not in err and "Aborted" not in err
     assert "onderbroken" in err  # Dutch by default
