@@ -184,12 +184,12 @@ def dossier_html(result: SolveResult, lang: str = "nl",
                             t("dossier.col.covered", lang), t("dossier.col.margin", lang)],
                            rows, [False, False, True, True, True, True]))
         body.append(f"<h2>{escape(t('dossier.loads', lang))}</h2>")
-        top = sorted(loads, key=lambda c: (-loads[c], c))[:TOP_LOADS]
+        heaviest = sorted(loads, key=lambda c: (-loads[c], c))[:TOP_LOADS]
         body.append(_table([t("dossier.col.municipality", lang), t("solve.col.region", lang),
                             t("dossier.col.load", lang)],
                            [[escape(shown_inst.municipality(c).name),
                              escape(shown_inst.municipality(c).region), notes.load(loads[c])]
-                            for c in top], [False, False, True]))
+                            for c in heaviest], [False, False, True]))
         proven = all(o.status == "optimal" for o in result.outcomes
                      if o.pool.id in closing_pools)
         key = "dossier.balanced" if proven else "dossier.balanced.not_proven"

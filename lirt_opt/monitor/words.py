@@ -56,9 +56,9 @@ def monitor_lines(prog: Progress, inst: Instance, lang: str = DEFAULT_LANGUAGE,
                  and (ln.task or ln.realised or ln.pipeline or ln.proposal)]
         out += _table(header, _rows(lines, inst, lang, with_proposal))
         out.append("")
-    for title, level in (("monitor.behind_regions", "region"),
+    for title, kind in (("monitor.behind_regions", "region"),
                          ("monitor.behind_munis", "municipality")):
-        behind = prog.behind(level)
+        behind = prog.behind(kind)
         out.append(t(title, lang))
         if not behind:
             out.append("  " + t("monitor.nobody_behind", lang))

@@ -92,6 +92,8 @@ class SolveResult(Protocol):
     @property
     def proven(self) -> bool: ...
     def stages(self) -> list[dict[str, object]]: ...
+    @property
+    def pools(self) -> Any: ...  # dossier.pools.PoolResults | None: the closing pools
 
 
 if TYPE_CHECKING:
