@@ -104,3 +104,21 @@ def copy_instance(src: Path, tmp_path: Path, name: str = "inst") -> Path:
     dst = tmp_path / name
     shutil.copytree(src, dst)
     return dst
+
+
+def patch_runs(monkeypatch, change):
+    """Pass every stage's solver result through ``change``, on both paths a stage can
+    take: PuLP (balance.run) and the persistent HiGHS model (HighsSession.solve)."""
+    from lirt_opt.solver import balance
+    from lirt_opt.solver.highs_session import HighsSession
+
+    real_run, real_session = balance.run, HighsSession.solve
+
+    def run(prob, options, time_left=None, gap=0.0):
+        return change(real_run(prob, options, time_left, gap))
+
+    def session(self, rows, objective, time_left=None, gap=0.0):
+        return change(real_session(self, rows, objective, time_left, gap))
+
+    monkeypatch.setattr(balance, "run", run)
+    monkeypatch.setattr(HighsSession, "solve", session)

@@ -8,11 +8,10 @@ import pulp
 import pytest
 
 import lirt_opt
-from lirt_opt.solver import balance
-from lirt_opt.solver.highs_session import HighsSession
 from lirt_opt.solver.runner import RunResult, SolverOptions, run, solver_version
 
 from conftest import LIMBURG, SMALL, SOLVERS
+from conftest import patch_runs as _patch_runs
 
 
 def market_split(m: int = 4, n: int = 36, seed: int = 7) -> pulp.LpProblem:
@@ -60,21 +59,6 @@ def test_solver_version_is_reported(solver):
     version = solver_version(solver)
     assert version != "unknown" and version[0].isdigit()
 
-
-
-def _patch_runs(monkeypatch, change):
-    """Pass every stage's solver result through ``change``, on both paths a stage can
-    take: PuLP (balance.run) and the persistent HiGHS model (HighsSession.solve)."""
-    real_run, real_session = balance.run, HighsSession.solve
-
-    def run(prob, options, time_left=None, gap=0.0):
-        return change(real_run(prob, options, time_left, gap))
-
-    def session(self, rows, objective, time_left=None, gap=0.0):
-        return change(real_session(self, rows, objective, time_left, gap))
-
-    monkeypatch.setattr(balance, "run", run)
-    monkeypatch.setattr(HighsSession, "solve", session)
 
 
 def test_cut_short_solve_writes_a_feasible_verified_proposal(monkeypatch, tmp_path):

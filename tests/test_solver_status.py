@@ -13,11 +13,10 @@ import pytest
 
 import lirt_opt
 from lirt_opt import pipeline
-from lirt_opt.solver import balance
 from lirt_opt.solver import runner as solver
-from lirt_opt.solver.highs_session import HighsSession
 
 from conftest import LIMBURG, SMALL, SOLVERS
+from conftest import patch_runs as _patch_runs
 
 
 class ExpiringClock(solver.Clock):
@@ -170,21 +169,6 @@ def test_an_optimum_the_solution_does_not_reach_is_not_believed(monkeypatch):
     result = lirt_opt.solve(inst)
     assert result.status == "feasible" and not result.proven
     assert result.exit_code == 0 and lirt_opt.check(inst, result).ok
-
-
-def _patch_runs(monkeypatch, change):
-    """Pass every stage's solver result through ``change``, on both paths a stage can
-    take: PuLP (balance.run) and the persistent HiGHS model (HighsSession.solve)."""
-    real_run, real_session = balance.run, HighsSession.solve
-
-    def run(prob, options, time_left=None, gap=0.0):
-        return change(real_run(prob, options, time_left, gap))
-
-    def session(self, rows, objective, time_left=None, gap=0.0):
-        return change(real_session(self, rows, objective, time_left, gap))
-
-    monkeypatch.setattr(balance, "run", run)
-    monkeypatch.setattr(HighsSession, "solve", session)
 
 
 def _cost(inst, result) -> Fraction:

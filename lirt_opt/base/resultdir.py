@@ -353,17 +353,23 @@ def check_writable(folder: str | Path) -> None:
         raise OutputError("output.not_writable", path=ancestor)
 
 
+def _recover_and_check(path: Path, locked: bool, keep: bool) -> None:
+    """Clean up what an interrupted run left beside ``path``, then check that it can take a
+    result (exit 2 otherwise)."""
+    try:
+        recover(path, locked)
+    except OSError as exc:
+        raise os_error(exc, path) from None
+    check_target(path, keep)
+
+
 def prepare(target: str | Path, keep: bool = False) -> Path:
     """Before the work starts: clean up an interrupted run and check that the result can be
     written (exit 2 otherwise: before solving, not after). Returns the resolved folder."""
     path = resolved(target)
     if path.parent.is_dir():
         with _locked(path.parent) as locked:
-            try:
-                recover(path, locked)
-            except OSError as exc:
-                raise os_error(exc, path) from None
-            check_target(path, keep)
+            _recover_and_check(path, locked, keep)
     else:
         check_target(path, keep)
     return path
@@ -421,11 +427,7 @@ def replace_folder(target: str | Path, keep: bool = False) -> Iterator[Path]:
     except OSError as exc:
         raise os_error(exc, path) from None
     with _locked(path.parent) as locked:
-        try:
-            recover(path, locked)
-        except OSError as exc:
-            raise os_error(exc, path) from None
-        check_target(path, keep)
+        _recover_and_check(path, locked, keep)
         fresh = _sibling(path, TMP_TAG)
         try:
             os.mkdir(fresh, 0o777)  # the umask decides, as for any new folder
